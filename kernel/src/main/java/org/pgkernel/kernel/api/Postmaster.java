@@ -1,0 +1,51 @@
+package org.pgkernel.kernel.api;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.pgkernel.kernel.spi.guc.GucRegistry;
+
+/**
+ * The kernel's service to the other bundles: launching and signalling processes, the
+ * process array, settings. Registered by the kernel bundle while the postmaster runs.
+ */
+public interface Postmaster {
+
+    PmState state();
+
+    /** The data directory as given to -D. */
+    Path dataDirectory();
+
+    Instant startTime();
+
+    GucRegistry settings();
+
+    /**
+     * Launches a process of the given type running {@code body}. For client backends this is
+     * fork() after the startup packet. Throws FATAL 57P03 when the postmaster's state does
+     * not admit this kind of process (cf. canAcceptConnections()).
+     */
+    ServerProcess launch(BackendType type, String title, ProcessBody body);
+
+    /**
+     * Takes a slot in the process array for the calling process (InitProcess()): throws
+     * FATAL 53300 "sorry, too many clients already" when none is free, or "remaining
+     * connection slots are reserved …" for a non-superuser in the reserved range.
+     */
+    BackendStatus initProcess(ServerProcess self, boolean superuser);
+
+    /** A CancelRequest: cancels the backend's query when pid and key match; silent otherwise. */
+    void cancelRequest(int pid, int key);
+
+    /** Delivers a signal to a live process; false when there is no process with that pid. */
+    boolean signal(int pid, ProcSignal signal);
+
+    /** The process with that pid, if alive. */
+    ServerProcess process(int pid);
+
+    /** pg_stat_activity's rows, read from the process array. */
+    List<Activity> activity();
+
+    /** Asks the postmaster to reload the configuration files (pg_reload_conf()). */
+    void requestReload();
+}
