@@ -76,8 +76,20 @@ public final class ServerLog {
     /** Writes one entry: the message on the first line, a Throwable's trace after it. */
     public static void write(Severity s, String message, Throwable t) {
         StringBuilder sb = new StringBuilder(128);
-        appendPrefix(sb, context(), Instant.now());
-        sb.append(s.name()).append(":  ").append(message).append('\n');
+        Instant now = Instant.now();
+        LogContext c = context();
+        appendPrefix(sb, c, now);
+        int nl = message.indexOf('\n');
+        if (nl < 0) {
+            sb.append(s.name()).append(":  ").append(message).append('\n');
+        } else {
+            // "msg\nDETAIL:  …\nHINT:  …": each extra line gets the prefix, as elog.c writes them
+            sb.append(s.name()).append(":  ").append(message, 0, nl).append('\n');
+            for (String line : message.substring(nl + 1).split("\n")) {
+                if (line.matches("[A-Z]+:  .*")) appendPrefix(sb, c, now);
+                sb.append(line).append('\n');
+            }
+        }
         if (t != null) {
             StringWriter w = new StringWriter();
             t.printStackTrace(new PrintWriter(w));

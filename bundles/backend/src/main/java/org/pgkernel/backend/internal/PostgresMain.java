@@ -1,0 +1,511 @@
+package org.pgkernel.backend.internal;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.pgkernel.hba.api.ConnectionRequest;
+import org.pgkernel.hba.api.HbaMatch;
+import org.pgkernel.hba.api.HbaService;
+import org.pgkernel.kernel.api.BackendStatus;
+import org.pgkernel.kernel.api.ErrorSeverity;
+import org.pgkernel.kernel.api.PgException;
+import org.pgkernel.kernel.api.Postmaster;
+import org.pgkernel.kernel.api.ServerProcess;
+import org.pgkernel.kernel.api.SqlState;
+import org.pgkernel.kernel.spi.AuthenticationMethod;
+import org.pgkernel.kernel.spi.guc.GucSession;
+import org.pgkernel.logging.LogContext;
+import org.pgkernel.logging.ServerLog;
+import org.pgkernel.sql.api.SessionEnvironment;
+import org.pgkernel.sql.api.SqlEngine;
+import org.pgkernel.sql.api.SqlSession;
+import org.pgkernel.wire.api.ErrorFields;
+import org.pgkernel.wire.api.FrontendConnection;
+import org.pgkernel.wire.api.FrontendMessage;
+import org.pgkernel.wire.api.MessageWriter;
+import org.pgkernel.wire.api.StartupPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client backend: startup (protocol version, user, database, hba, authentication,
+ * settings), then PostgreSQL's message loop (cf. postgres.c PostgresMain()).
+ *
+ * <p>Error recovery, as PostgresMain's sigsetjmp block: an ERROR is reported to the client,
+ * the SQL session has already aborted its transaction, and in the extended protocol every
+ * message up to the next Sync is skipped. FATAL is reported and ends the process. A
+ * StackOverflowError in the session's own work is ERROR 54001, an OutOfMemoryError ERROR
+ * 53200: one client never brings the server down.
+ *
+ * <p>Waiting: the backend waits on its process latch, which the network thread sets when a
+ * message arrives, the peer closes or the socket becomes writable again, and which signals
+ * set; the loop resets the latch before it looks for work (latch.h's rule).
+ */
+final class PostgresMain {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresMain.class);
+    private static final int FLUSH_THRESHOLD = 64 * 1024;
+
+    private final Postmaster postmaster;
+    private final SqlEngine engine;
+    private final HbaService hba;
+    private final Map<String, AuthenticationMethod> methods;
+    private final FrontendConnection conn;
+    private final StartupPacket packet;
+    private final ServerProcess self;
+    private final MessageWriter out;
+
+    private GucSession settings;
+    private SqlSession session;
+    private BackendStatus status;
+    private String user;
+    private String database;
+    private boolean ignoreTillSync;
+    private boolean doingExtended;
+    private String clientEncoding = "UTF8";
+    private String applicationName = "";
+    private final Instant sessionStart = Instant.now();
+
+    PostgresMain(Postmaster postmaster, SqlEngine engine, HbaService hba, Map<String, AuthenticationMethod> methods,
+                 FrontendConnection conn, StartupPacket packet, ServerProcess self) {
+        this.postmaster = postmaster;
+        this.engine = engine;
+        this.hba = hba;
+        this.methods = methods;
+        this.conn = conn;
+        this.packet = packet;
+        this.self = self;
+        this.out = conn.writer();
+    }
+
+    void run() {
+        conn.setWakeup(self.latch());
+        try {
+            startup();
+            messageLoop();
+        } catch (PgException e) {
+            if (e.severity() != ErrorSeverity.ERROR && conn.isOpen()) {
+                sendError(e.severity() == ErrorSeverity.WARNING ? e : e.withSeverity(ErrorSeverity.FATAL));
+            }
+            logSessionError(e);
+            if (e.severity() == ErrorSeverity.PANIC) throw e;
+        } finally {
+            if (session != null) {
+                try {
+                    session.end();
+                } catch (RuntimeException ignored) {
+                    // the process is going away; nothing left to roll back into
+                }
+            }
+            conn.close();
+        }
+    }
+
+    private void logSessionError(PgException e) {
+        SqlState s = e.sqlState();
+        if (s == SqlState.CRASH_SHUTDOWN || s == SqlState.ADMIN_SHUTDOWN && e.severity() == ErrorSeverity.FATAL
+                && e.getMessage().contains("immediate")) {
+            return;
+        }
+        LOG.error(org.pgkernel.logging.ServerLog.FATAL, "{}", e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ startup
+
+    private void startup() {
+        LogContext lc = ServerLog.context();
+        SocketAddress remote = conn.remoteAddress();
+        String host = conn.isUnixSocket() ? "[local]" : hostOf(remote);
+        lc.remoteHost = host;
+        if (!conn.isUnixSocket() && remote instanceof InetSocketAddress isa) lc.remotePort = Integer.toString(isa.getPort());
+
+        if (packet.major() != 3) {
+            throw PgException.fatal(SqlState.FEATURE_NOT_SUPPORTED,
+                    "unsupported frontend protocol %d.%d: server supports 3.0 to 3.0", packet.major(), packet.minor());
+        }
+        Map<String, String> params = new LinkedHashMap<>(packet.parameters());
+        List<String> unrecognized = new ArrayList<>();
+        for (var it = params.keySet().iterator(); it.hasNext(); ) {
+            String k = it.next();
+            if (k.startsWith("_pq_.")) {
+                unrecognized.add(k);
+                it.remove();
+            }
+        }
+        user = params.remove("user");
+        if (user == null || user.isEmpty()) {
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
+        }
+        database = params.remove("database");
+        if (database == null || database.isEmpty()) database = user;
+        String replication = params.remove("replication");
+        if (packet.minor() > 0 || !unrecognized.isEmpty()) {
+            out.negotiateProtocolVersion(0, unrecognized);
+        }
+        self.setTitle("postgres: " + user + " " + database + " " + host + " authentication");
+
+        status = postmaster.initProcess(self, true);
+
+        ConnectionRequest req = conn.isUnixSocket()
+                ? ConnectionRequest.local(database, user)
+                : ConnectionRequest.tcp(((InetSocketAddress) remote).getAddress(), database, user);
+        req = req.withSsl(conn.isSsl()).withReplication(replication != null && !replication.equalsIgnoreCase("false")
+                && !replication.equals("0") && !replication.equalsIgnoreCase("off"));
+        HbaMatch match = hba.match(req);
+        authenticate(match, host);
+
+        RoleCatalog.Role role = RoleCatalog.role(postmaster.dataDirectory(), user);
+        if (role == null) {
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "role \"%s\" does not exist", user);
+        }
+        if (!role.login()) {
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "role \"%s\" is not permitted to log in", user);
+        }
+        RoleCatalog.Database db = RoleCatalog.database(postmaster.dataDirectory(), database);
+        if (db == null) {
+            throw PgException.fatal(SqlState.INVALID_CATALOG_NAME, "database \"%s\" does not exist", database);
+        }
+
+        Map<String, String> sessionParams = new LinkedHashMap<>(params);
+        sessionParams.put("session_authorization", user);
+        settings = postmaster.settings().newSession(sessionParams, role.superuser());
+        applicationName = settings.show("application_name");
+        applyClientEncoding();
+
+        int port = remote instanceof InetSocketAddress isa ? isa.getPort() : -1;
+        status.reportSession(db.oid(), database, role.oid(), user, conn.isUnixSocket() ? "" : hostOf(remote), port, applicationName);
+        lc.session = true;
+        lc.userName = user;
+        lc.databaseName = database;
+        lc.applicationName = applicationName;
+
+        session = engine.openSession(new Environment());
+
+        out.authenticationOk();
+        for (Map.Entry<String, String> e : settings.reportedValues()) out.parameterStatus(e.getKey(), e.getValue());
+        settings.takeReportChanges();
+        out.backendKeyData(self.pid(), self.cancelKey());
+        self.setTitle("postgres: " + user + " " + database + " " + host + " idle");
+    }
+
+    private void authenticate(HbaMatch match, String host) {
+        String method = match.method();
+        switch (method) {
+            case "trust" -> { }
+            case "reject" -> throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "pg_hba.conf rejects connection for host \"%s\", user \"%s\", database \"%s\", %s",
+                    host, user, database, conn.isSsl() ? "SSL encryption" : "no encryption");
+            default -> {
+                AuthenticationMethod m = methods.get(method);
+                if (m == null) {
+                    throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                            "authentication method \"%s\" is not available: its bundle is not installed or not started", method);
+                }
+                try {
+                    m.authenticate(new Exchange(), match.options());
+                } catch (PgException e) {
+                    throw e.withSeverity(ErrorSeverity.FATAL);
+                } catch (Exception e) {
+                    throw new PgException(ErrorSeverity.FATAL, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                            "authentication failed for user \"" + user + "\"", null, null, 0, null, e);
+                }
+            }
+        }
+    }
+
+    /** The backend's side of an authentication method's exchange. */
+    private final class Exchange implements AuthenticationMethod.AuthExchange {
+        @Override public String userName() { return user; }
+        @Override public String databaseName() { return database; }
+        @Override public boolean isSsl() { return conn.isSsl(); }
+        @Override public byte[] serverCertificate() { return null; }
+        @Override public String clientCertificateDn() { return null; }
+
+        @Override
+        public void sendRequest(int code, byte[] payload) {
+            switch (code) {
+                case 3 -> out.authenticationCleartextPassword();
+                case 5 -> out.authenticationMD5Password(payload);
+                case 11 -> out.authenticationSASLContinue(payload);
+                case 12 -> out.authenticationSASLFinal(payload);
+                case 10 -> out.authenticationSASL(List.of(new String(payload, StandardCharsets.UTF_8).split("\0")));
+                default -> throw new IllegalArgumentException("authentication request " + code);
+            }
+            conn.flush();
+        }
+
+        @Override
+        public byte[] receiveResponse() {
+            FrontendMessage m = nextMessage(false);
+            if (m instanceof FrontendMessage.PasswordMessage p) return p.body();
+            if (m == null) throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "unexpected EOF within message length word");
+            throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "expected password response, got message type %d", typeOf(m));
+        }
+    }
+
+    // ------------------------------------------------------------------ the message loop
+
+    private void messageLoop() {
+        for (;;) {
+            try {
+                if (!doingExtended || !ignoreTillSync) { /* nothing pending */ }
+                readyIfIdle();
+                FrontendMessage m = nextMessage(true);
+                if (m == null) return; // EOF: the client went away
+                dispatch(m);
+                if (m instanceof FrontendMessage.Terminate) return;
+            } catch (PgException e) {
+                if (e.severity() != ErrorSeverity.ERROR) throw e;
+                sendError(e);
+                if (doingExtended) ignoreTillSync = true;
+            } catch (StackOverflowError e) {
+                reportInternal(new PgException(ErrorSeverity.ERROR, SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded",
+                        null, "Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.",
+                        0, null, null));
+            } catch (OutOfMemoryError e) {
+                reportInternal(new PgException(SqlState.OUT_OF_MEMORY, "out of memory"));
+            }
+        }
+    }
+
+    private void reportInternal(PgException e) {
+        try {
+            session.end();
+        } catch (RuntimeException ignored) {
+            // abort what we can; the session object is rebuilt below
+        }
+        session = engine.openSession(new Environment());
+        sendError(e);
+        if (doingExtended) ignoreTillSync = true;
+    }
+
+    private boolean needReady = true;
+
+    /** Sends ReadyForQuery once per cycle, with the ParameterStatus changes before it. */
+    private void readyIfIdle() {
+        if (!needReady) return;
+        needReady = false;
+        for (Map.Entry<String, String> e : settings.takeReportChanges()) {
+            out.parameterStatus(e.getKey(), e.getValue());
+            if (e.getKey().equals("application_name")) {
+                applicationName = e.getValue();
+                ServerLog.context().applicationName = applicationName;
+                status.reportApplicationName(applicationName);
+            }
+            if (e.getKey().equals("client_encoding")) applyClientEncoding();
+        }
+        char tx = session.transactionStatus();
+        status.reportActivity(tx == 'I' ? "idle" : tx == 'T' ? "idle in transaction" : "idle in transaction (aborted)", null);
+        status.reportTransactionStart(tx != 'I');
+        out.readyForQuery(tx);
+        conn.flush();
+    }
+
+    /**
+     * Waits for the next message; null at EOF. While idle it acts on SIGHUP (reload) and
+     * SIGTERM (57P01), ignores a cancel that arrives between queries, and enforces
+     * idle_in_transaction_session_timeout and idle_session_timeout.
+     */
+    private FrontendMessage nextMessage(boolean idle) {
+        long idleStart = System.nanoTime();
+        for (;;) {
+            self.latch().reset();
+            FrontendMessage m = conn.poll();
+            if (m != null) return m;
+            if (!conn.isOpen()) return null;
+            conn.flush();
+            if (idle) {
+                if (self.takeReloadRequest()) settings.reloadFromServer();
+                self.clearCancel();
+            }
+            self.checkForInterrupts();
+            long timeoutMs = -1;
+            if (idle && settings != null) {
+                char tx = session == null ? 'I' : session.transactionStatus();
+                long limit = tx != 'I' ? settings.getInt("idle_in_transaction_session_timeout") : settings.getInt("idle_session_timeout");
+                if (limit > 0) {
+                    long waited = (System.nanoTime() - idleStart) / 1_000_000;
+                    if (waited >= limit) {
+                        if (tx != 'I') {
+                            throw PgException.fatal(SqlState.IDLE_IN_TRANSACTION_SESSION_TIMEOUT, "terminating connection due to idle-in-transaction timeout");
+                        }
+                        throw PgException.fatal(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout");
+                    }
+                    timeoutMs = limit - waited;
+                }
+            }
+            self.latch().await(timeoutMs);
+        }
+    }
+
+    private void dispatch(FrontendMessage m) {
+        if (m instanceof FrontendMessage.ProtocolViolation v) {
+            if (v.fatal()) {
+                if (v.message().startsWith("invalid message length")) {
+                    // PostgreSQL only logs this one and closes: the framing is lost, nothing is sent
+                    conn.close();
+                }
+                throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, v.message());
+            }
+            if (v.message().startsWith("invalid byte sequence")) {
+                throw PgException.error(SqlState.CHARACTER_NOT_IN_REPERTOIRE, v.message());
+            }
+            throw PgException.error(SqlState.PROTOCOL_VIOLATION, v.message());
+        }
+        if (ignoreTillSync && !(m instanceof FrontendMessage.Sync) && !(m instanceof FrontendMessage.Terminate)) {
+            return;
+        }
+        WireSink sink = new WireSink(out, conn, self);
+        switch (m) {
+            case FrontendMessage.Query q -> {
+                doingExtended = false;
+                self.clearCancel();
+                beginCommand(q.sql());
+                try {
+                    session.simpleQuery(q.sql(), sink);
+                } finally {
+                    needReady = true;
+                }
+            }
+            case FrontendMessage.Parse p -> {
+                doingExtended = true;
+                beginCommand(p.query());
+                session.parse(p.statementName(), p.query(), p.parameterTypes());
+                out.parseComplete();
+            }
+            case FrontendMessage.Bind b -> {
+                doingExtended = true;
+                session.bind(b.portalName(), b.statementName(), b.parameterFormats(), b.parameterValues(), b.resultFormats());
+                out.bindComplete();
+            }
+            case FrontendMessage.Describe d -> {
+                doingExtended = true;
+                if (d.kind() == 'S') {
+                    session.describeStatement(d.name(), sink);
+                } else if (d.kind() == 'P') {
+                    session.describePortal(d.name(), sink);
+                } else {
+                    throw PgException.error(SqlState.PROTOCOL_VIOLATION, "invalid DESCRIBE message subtype %d", (int) d.kind());
+                }
+            }
+            case FrontendMessage.Execute e -> {
+                doingExtended = true;
+                self.clearCancel();
+                status.reportActivity("active", null);
+                session.execute(e.portalName(), e.maxRows(), sink);
+            }
+            case FrontendMessage.Close c -> {
+                doingExtended = true;
+                if (c.kind() != 'S' && c.kind() != 'P') {
+                    throw PgException.error(SqlState.PROTOCOL_VIOLATION, "invalid CLOSE message subtype %d", (int) c.kind());
+                }
+                session.close(c.kind(), c.name());
+                out.closeComplete();
+            }
+            case FrontendMessage.Sync s -> {
+                ignoreTillSync = false;
+                doingExtended = false;
+                try {
+                    session.sync();
+                } finally {
+                    needReady = true;
+                }
+            }
+            case FrontendMessage.Flush f -> conn.flush();
+            case FrontendMessage.Terminate t -> { }
+            case FrontendMessage.CopyData c -> { } // COPY comes with tables; stray CopyData is ignored as PostgreSQL does
+            case FrontendMessage.CopyDone c -> { }
+            case FrontendMessage.CopyFail c -> { }
+            case FrontendMessage.FunctionCall f -> {
+                needReady = true;
+                throw PgException.error(SqlState.FEATURE_NOT_SUPPORTED, "fastpath function calls are not supported");
+            }
+            case FrontendMessage.PasswordMessage p -> throw PgException.fatal(SqlState.PROTOCOL_VIOLATION,
+                    "unexpected password message");
+            case FrontendMessage.ProtocolViolation v -> { }
+        }
+    }
+
+    private void beginCommand(String query) {
+        status.reportActivity("active", query);
+        ServerLog.context().commandTag = null;
+    }
+
+    private void applyClientEncoding() {
+        String enc = settings.show("client_encoding");
+        clientEncoding = enc;
+        Charset cs = switch (enc.toUpperCase(Locale.ROOT)) {
+            case "LATIN1" -> StandardCharsets.ISO_8859_1;
+            case "SQL_ASCII", "UTF8" -> StandardCharsets.UTF_8;
+            default -> StandardCharsets.UTF_8;
+        };
+        conn.setClientEncoding(cs);
+    }
+
+    private void sendError(PgException e) {
+        out.errorResponse(fields(e));
+        if (e.severity() != ErrorSeverity.ERROR) conn.flush();
+    }
+
+    static ErrorFields fields(PgException e) {
+        String sev = e.severity().wireName();
+        return new ErrorFields(sev, sev, e.sqlState().code(), e.getMessage(), e.detail(), e.hint(), e.position(), e.context());
+    }
+
+    private static String hostOf(SocketAddress a) {
+        if (a instanceof InetSocketAddress isa) {
+            String h = isa.getAddress() != null ? isa.getAddress().getHostAddress() : isa.getHostString();
+            int pct = h.indexOf('%');
+            return pct >= 0 ? h.substring(0, pct) : h;
+        }
+        return "[local]";
+    }
+
+    private static int typeOf(FrontendMessage m) {
+        return switch (m) {
+            case FrontendMessage.Query q -> 'Q';
+            case FrontendMessage.Parse p -> 'P';
+            case FrontendMessage.Bind b -> 'B';
+            case FrontendMessage.Describe d -> 'D';
+            case FrontendMessage.Execute e -> 'E';
+            case FrontendMessage.Close c -> 'C';
+            case FrontendMessage.Sync s -> 'S';
+            case FrontendMessage.Flush f -> 'H';
+            case FrontendMessage.Terminate t -> 'X';
+            case FrontendMessage.CopyData c -> 'd';
+            case FrontendMessage.CopyDone c -> 'c';
+            case FrontendMessage.CopyFail c -> 'f';
+            case FrontendMessage.FunctionCall f -> 'F';
+            case FrontendMessage.PasswordMessage p -> 'p';
+            case FrontendMessage.ProtocolViolation v -> 0;
+        };
+    }
+
+    /** What the SQL session sees of this backend. */
+    private final class Environment implements SessionEnvironment {
+        @Override public Postmaster postmaster() { return postmaster; }
+        @Override public ServerProcess process() { return self; }
+        @Override public GucSession settings() { return settings; }
+        @Override public String userName() { return user; }
+        @Override public String databaseName() { return database; }
+        @Override public Instant sessionStart() { return sessionStart; }
+
+        @Override
+        public String serverAddress() {
+            return conn.isUnixSocket() ? null : hostOf(conn.localAddress());
+        }
+
+        @Override
+        public Integer serverPort() {
+            return conn.localAddress() instanceof InetSocketAddress isa && !conn.isUnixSocket() ? isa.getPort() : null;
+        }
+    }
+
+    static final int FLUSH_AT = FLUSH_THRESHOLD;
+}

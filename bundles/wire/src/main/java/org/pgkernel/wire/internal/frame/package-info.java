@@ -1,0 +1,2 @@
+/** Framing: the startup-phase packets and the typed messages after them, with PostgreSQL's length limits. */
+package org.pgkernel.wire.internal.frame;

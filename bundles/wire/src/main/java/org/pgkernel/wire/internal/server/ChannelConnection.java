@@ -1,0 +1,257 @@
+package org.pgkernel.wire.internal.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.pgkernel.kernel.api.Latch;
+import org.pgkernel.wire.api.FrontendConnection;
+import org.pgkernel.wire.api.FrontendMessage;
+import org.pgkernel.wire.api.MessageWriter;
+import org.pgkernel.wire.internal.frame.Frame;
+import org.pgkernel.wire.internal.message.FrontendMessages;
+import org.pgkernel.wire.internal.message.PooledSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection after its startup packet: the meeting point of the event loop,
+ * which frames input, and the backend process, which decodes, answers and waits.
+ *
+ * <p>The event loop puts each {@link Frame} (or a fatal ProtocolViolation from the framer)
+ * into the inbox and sets the wake-up latch. The backend takes them with {@link #poll()},
+ * which decodes the body in the current client encoding and releases the buffer. The inbox
+ * is bounded: above {@value #HIGH_WATER_MESSAGES} messages or {@value #HIGH_WATER_BYTES}
+ * bytes the event loop stops reading the socket (autoRead off); once {@link #poll()} has
+ * brought it to {@value #LOW_WATER_MESSAGES} messages and {@value #LOW_WATER_BYTES} bytes
+ * reading resumes. The frames decoded from one socket read are always queued, so the inbox
+ * may exceed the high-water mark by what one read delivers.
+ *
+ * <p>The decision to pause and to resume is taken under the inbox lock together with the
+ * queue change, so a pause can never overtake the resume that should follow it.
+ *
+ * <p>Outgoing messages accumulate in the {@link MessageWriter}'s pooled buffer;
+ * {@link #flush()} hands that buffer to the event loop in one writeAndFlush. The channel's
+ * write-buffer high-water mark is set by the listener; {@link #isWritable()} mirrors it, and
+ * a change of writability sets the latch.
+ */
+public final class ChannelConnection implements FrontendConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelConnection.class);
+
+    /** The inbox pauses reading above this many queued messages… */
+    static final int HIGH_WATER_MESSAGES = 64;
+    /** …or above this many queued body bytes. */
+    static final int HIGH_WATER_BYTES = 1 << 20;
+    /** Reading resumes at or below this many queued messages… */
+    static final int LOW_WATER_MESSAGES = 16;
+    /** …and at or below this many queued body bytes. */
+    static final int LOW_WATER_BYTES = 256 << 10;
+
+    private final Channel channel;
+    private final boolean unixSocket;
+    private final PooledSink sink;
+    private final MessageWriter writer;
+    private final Receiver receiver = new Receiver();
+
+    private volatile Charset clientEncoding = StandardCharsets.UTF_8;
+    private volatile Latch latch;
+
+    private final ReentrantLock inboxLock = new ReentrantLock();
+    /** Frames and fatal ProtocolViolations, oldest first; guarded by inboxLock. */
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>();
+    /** Body bytes in the inbox; guarded by inboxLock. */
+    private long inboxBytes;
+    /** Reading is paused because the inbox is full; guarded by inboxLock. */
+    private boolean paused;
+    /** close() was called; guarded by inboxLock for the inbox's sake, volatile for isOpen(). */
+    private volatile boolean closed;
+
+    public ChannelConnection(Channel channel, boolean unixSocket) {
+        this.channel = Objects.requireNonNull(channel);
+        this.unixSocket = unixSocket;
+        this.sink = new PooledSink(channel.alloc());
+        this.writer = new MessageWriter(sink, () -> clientEncoding);
+    }
+
+    /** The handler that ends the pipeline: it fills the inbox and wakes the backend. */
+    public ChannelInboundHandlerAdapter receiver() {
+        return receiver;
+    }
+
+    @Override
+    public void setWakeup(Latch latch) {
+        this.latch = latch;
+        if (latch != null) latch.set(); // whatever arrived before is not lost
+    }
+
+    private void wake() {
+        Latch l = latch;
+        if (l != null) l.set();
+    }
+
+    @Override
+    public FrontendMessage poll() {
+        Object next;
+        inboxLock.lock();
+        try {
+            next = inbox.poll();
+            if (next == null) return null;
+            inboxBytes -= sizeOf(next);
+            if (paused && inbox.size() <= LOW_WATER_MESSAGES && inboxBytes <= LOW_WATER_BYTES) {
+                paused = false;
+                channel.config().setAutoRead(true);
+            }
+        } finally {
+            inboxLock.unlock();
+        }
+        if (next instanceof Frame f) {
+            try {
+                return FrontendMessages.decode(f.type(), f.body(), clientEncoding);
+            } finally {
+                f.release();
+            }
+        }
+        return (FrontendMessage) next;
+    }
+
+    private static long sizeOf(Object o) {
+        return o instanceof Frame f ? f.body().readableBytes() : 0;
+    }
+
+    /** Queues one message from the framer; on the event loop. */
+    void offer(Object msg) {
+        inboxLock.lock();
+        try {
+            if (closed) {
+                ReferenceCountUtil.release(msg instanceof Frame f ? f.body() : msg);
+                return;
+            }
+            inbox.add(msg);
+            inboxBytes += sizeOf(msg);
+            if (!paused && (inbox.size() > HIGH_WATER_MESSAGES || inboxBytes > HIGH_WATER_BYTES)) {
+                paused = true;
+                channel.config().setAutoRead(false);
+            }
+        } finally {
+            inboxLock.unlock();
+        }
+        wake();
+    }
+
+    /** How many messages wait in the inbox (tests and monitoring). */
+    int queued() {
+        inboxLock.lock();
+        try {
+            return inbox.size();
+        } finally {
+            inboxLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && channel.isActive();
+    }
+
+    @Override
+    public MessageWriter writer() {
+        return writer;
+    }
+
+    @Override
+    public void flush() {
+        ByteBuf out = sink.take();
+        if (out != null) channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        flush();
+        inboxLock.lock();
+        try {
+            closed = true;
+            for (Object o; (o = inbox.poll()) != null; ) {
+                if (o instanceof Frame f) f.release();
+            }
+            inboxBytes = 0;
+        } finally {
+            inboxLock.unlock();
+        }
+        sink.release();
+        channel.close();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return channel.localAddress();
+    }
+
+    @Override
+    public boolean isUnixSocket() {
+        return unixSocket;
+    }
+
+    @Override
+    public boolean isSsl() {
+        return false;
+    }
+
+    @Override
+    public void setClientEncoding(Charset charset) {
+        this.clientEncoding = Objects.requireNonNull(charset);
+    }
+
+    /** The last inbound handler: runs on the event loop. */
+    private final class Receiver extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Frame || msg instanceof FrontendMessage) {
+                offer(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            wake();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            wake();
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof IOException) {
+                // cf. pqcomm.c pq_recvbuf(): COMMERROR, to the log only
+                LOG.info("could not receive data from client: {}", cause.getMessage());
+            } else {
+                LOG.warn("unexpected error on client connection", cause);
+            }
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.pgkernel.kernel.spi;
+
+import java.util.Map;
+
+/**
+ * An authentication method, registered as a service with the property
+ * {@code pgkernel.auth.method} = the pg_hba.conf method name ("scram-sha-256", "md5",
+ * "password", "cert", "peer" …). An hba line whose method has no registered service fails
+ * closed with FATAL 28000, never falls back to another method.
+ */
+public interface AuthenticationMethod {
+
+    /** The service property that names the method. */
+    String METHOD_PROPERTY = "pgkernel.auth.method";
+
+    /** The hba method name. */
+    String name();
+
+    /**
+     * Runs the exchange. Returns normally when the client is authenticated as
+     * {@code exchange.userName()}; throws a FATAL PgException (28P01/28000) otherwise.
+     */
+    void authenticate(AuthExchange exchange, Map<String, String> hbaOptions) throws Exception;
+
+    /** The backend's side of an authentication exchange. */
+    interface AuthExchange {
+        String userName();
+
+        String databaseName();
+
+        /** Sends AuthenticationRequest of the given code (3 cleartext, 5 md5, 10 SASL …) with its payload and flushes. */
+        void sendRequest(int code, byte[] payload);
+
+        /** Waits for the client's next 'p' message and returns its body; FATAL 08P01 on anything else. */
+        byte[] receiveResponse();
+
+        boolean isSsl();
+
+        /** The DER bytes of the server certificate (tls-server-end-point), null without TLS. */
+        byte[] serverCertificate();
+
+        /** The client's certificate chain subject DN and CN (null without one). */
+        String clientCertificateDn();
+    }
+}
