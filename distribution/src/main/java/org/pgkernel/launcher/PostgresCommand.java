@@ -157,6 +157,8 @@ final class PostgresCommand {
             for (File jar : jars) {
                 String name = jar.getName();
                 if (!serverMode && !name.equals("kernel.jar")) continue;
+                // the interactive shell reads stdin and stops the framework at EOF: only with a console
+                if (!console && name.startsWith("org.apache.felix.gogo.shell")) continue;
                 installed.add(ctx.installBundle(jar.toURI().toString()));
             }
             // the kernel last: every service it waits for is then already on its way

@@ -1,0 +1,83 @@
+package org.pgkernel.sql.internal.func;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.pgkernel.kernel.api.Activity;
+import org.pgkernel.kernel.spi.guc.FileSetting;
+import org.pgkernel.kernel.spi.guc.SettingRow;
+import org.pgkernel.sql.internal.exec.ExecContext;
+import org.pgkernel.sql.internal.exec.PlanNode.Column;
+import org.pgkernel.sql.internal.types.PgType;
+
+/**
+ * The live system views (system_views.sql): pg_stat_activity from the process array,
+ * pg_settings from the session's settings, pg_file_settings from the configuration files.
+ * Columns and types are PostgreSQL 15's, in its order, so SELECT * matches.
+ */
+public final class SystemViews {
+    private SystemViews() { }
+
+    public record View(String name, List<Column> columns, java.util.function.Function<ExecContext, Iterator<Object[]>> rows) { }
+
+    private static Column c(String name, PgType type) { return new Column(name, type); }
+
+    public static View find(String schema, String name) {
+        if (schema != null && !schema.equals("pg_catalog")) return null;
+        return switch (name) {
+            case "pg_stat_activity" -> new View(name, List.of(
+                    c("datid", PgType.OID), c("datname", PgType.NAME), c("pid", PgType.INT4), c("leader_pid", PgType.INT4),
+                    c("usesysid", PgType.OID), c("usename", PgType.NAME), c("application_name", PgType.TEXT),
+                    c("client_addr", PgType.INET), c("client_hostname", PgType.TEXT), c("client_port", PgType.INT4),
+                    c("backend_start", PgType.TIMESTAMPTZ), c("xact_start", PgType.TIMESTAMPTZ),
+                    c("query_start", PgType.TIMESTAMPTZ), c("state_change", PgType.TIMESTAMPTZ),
+                    c("wait_event_type", PgType.TEXT), c("wait_event", PgType.TEXT), c("state", PgType.TEXT),
+                    c("backend_xid", PgType.XID), c("backend_xmin", PgType.XID), c("query_id", PgType.INT8),
+                    c("query", PgType.TEXT), c("backend_type", PgType.TEXT)), SystemViews::activity);
+            case "pg_settings" -> new View(name, List.of(
+                    c("name", PgType.TEXT), c("setting", PgType.TEXT), c("unit", PgType.TEXT), c("category", PgType.TEXT),
+                    c("short_desc", PgType.TEXT), c("extra_desc", PgType.TEXT), c("context", PgType.TEXT),
+                    c("vartype", PgType.TEXT), c("source", PgType.TEXT), c("min_val", PgType.TEXT),
+                    c("max_val", PgType.TEXT), c("enumvals", PgType.TEXT_ARRAY), c("boot_val", PgType.TEXT),
+                    c("reset_val", PgType.TEXT), c("sourcefile", PgType.TEXT), c("sourceline", PgType.INT4),
+                    c("pending_restart", PgType.BOOL)), SystemViews::settings);
+            case "pg_file_settings" -> new View(name, List.of(
+                    c("sourcefile", PgType.TEXT), c("sourceline", PgType.INT4), c("seqno", PgType.INT4),
+                    c("name", PgType.TEXT), c("setting", PgType.TEXT), c("applied", PgType.BOOL),
+                    c("error", PgType.TEXT)), SystemViews::fileSettings);
+            default -> null;
+        };
+    }
+
+    private static Long oid(int v) { return v == 0 ? null : (long) v & 0xffffffffL; }
+
+    private static Iterator<Object[]> activity(ExecContext ctx) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Activity a : ctx.env().postmaster().activity()) {
+            rows.add(new Object[] {oid(a.datid()), a.datname(), a.pid(), a.leaderPid(), oid(a.usesysid()), a.usename(),
+                a.applicationName(), a.clientAddr(), a.clientHostname(), a.clientPort(), a.backendStart(),
+                a.xactStart(), a.queryStart(), a.stateChange(), a.waitEventType(), a.waitEvent(), a.state(),
+                a.backendXid(), a.backendXmin(), a.queryId(), a.query(), a.backendType()});
+        }
+        return rows.iterator();
+    }
+
+    private static Iterator<Object[]> settings(ExecContext ctx) {
+        List<Object[]> rows = new ArrayList<>();
+        for (SettingRow s : ctx.env().settings().pgSettings()) {
+            rows.add(new Object[] {s.name(), s.setting(), s.unit(), s.category(), s.shortDesc(), s.extraDesc(),
+                s.context(), s.vartype(), s.source(), s.minVal(), s.maxVal(),
+                s.enumVals() == null ? null : (Object[]) s.enumVals().clone(), s.bootVal(), s.resetVal(),
+                s.sourcefile(), s.sourceline(), s.pendingRestart()});
+        }
+        return rows.iterator();
+    }
+
+    private static Iterator<Object[]> fileSettings(ExecContext ctx) {
+        List<Object[]> rows = new ArrayList<>();
+        for (FileSetting f : ctx.env().postmaster().settings().fileSettings()) {
+            rows.add(new Object[] {f.sourcefile(), f.sourceline(), f.seqno(), f.name(), f.setting(), f.applied(), f.error()});
+        }
+        return rows.iterator();
+    }
+}

@@ -1,0 +1,2 @@
+/** Sessions: simple and extended query protocol flows over xact.c's transaction block states. */
+package org.pgkernel.sql.internal.session;
