@@ -2,7 +2,6 @@ package org.pgkernel.launcher;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 
 /**
  * {@code pgkernel}: the friendly front door. Alone, it initialises ./data when it does not
@@ -37,7 +36,6 @@ final class FrontDoor {
             pgArgs.add("-D");
             pgArgs.add(dir.toString());
         }
-        new LinkedHashMap<String, String>();
         return PostgresCommand.run(pgArgs.toArray(String[]::new), true);
     }
 }

@@ -1,7 +1,6 @@
 package org.pgkernel.launcher;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -225,5 +224,4 @@ final class PostgresCommand {
                 """.formatted(Distribution.PGKERNEL_VERSION);
     }
 
-    static boolean exists(Path p) throws IOException { return Files.exists(p); }
 }

@@ -68,7 +68,6 @@ final class PostgresMain {
     private String database;
     private boolean ignoreTillSync;
     private boolean doingExtended;
-    private String clientEncoding = "UTF8";
     private String applicationName = "";
     private final Instant sessionStart = Instant.now();
 
@@ -254,7 +253,6 @@ final class PostgresMain {
     private void messageLoop() {
         for (;;) {
             try {
-                if (!doingExtended || !ignoreTillSync) { /* nothing pending */ }
                 readyIfIdle();
                 FrontendMessage m = nextMessage(true);
                 if (m == null) return; // EOF: the client went away
@@ -439,7 +437,6 @@ final class PostgresMain {
 
     private void applyClientEncoding() {
         String enc = settings.show("client_encoding");
-        clientEncoding = enc;
         Charset cs = switch (enc.toUpperCase(Locale.ROOT)) {
             case "LATIN1" -> StandardCharsets.ISO_8859_1;
             case "SQL_ASCII", "UTF8" -> StandardCharsets.UTF_8;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -461,8 +460,6 @@ public final class PostmasterMain implements Postmaster {
         createSharedMemory();
         startup();
     }
-
-    public static String describeZone() { return ZoneId.systemDefault().getId(); }
 
     public Map<Integer, Proc> children() { return children; }
 }
