@@ -89,7 +89,8 @@ final class PostgresMain {
             startup();
             messageLoop();
         } catch (PgException e) {
-            if (e.severity() != ErrorSeverity.ERROR && conn.isOpen()) {
+            if (e.severity() != ErrorSeverity.ERROR) {
+                // also when the peer has shut its side: a half-closed client still reads the FATAL
                 sendError(e.severity() == ErrorSeverity.WARNING ? e : e.withSeverity(ErrorSeverity.FATAL));
             }
             logSessionError(e);

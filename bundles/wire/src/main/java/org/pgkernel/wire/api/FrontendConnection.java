@@ -49,7 +49,11 @@ public interface FrontendConnection {
      */
     FrontendMessage poll();
 
-    /** false once the peer has closed the connection or it was closed; queued messages may remain. */
+    /**
+     * false once the peer has closed the connection or shut its writing side (EOF), or it was
+     * closed; queued messages may remain. After the peer's EOF, messages written and flushed
+     * still reach it while the socket's other direction is open.
+     */
     boolean isOpen();
 
     /** The buffer of outgoing messages; the same object for the life of the connection. */

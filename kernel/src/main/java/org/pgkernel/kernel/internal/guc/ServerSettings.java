@@ -463,6 +463,12 @@ public final class ServerSettings implements GucRegistry {
         return display(sv.setting(), sv.slot().value(), values);
     }
 
+    @Override
+    public String baseValue(String name) {
+        ServerValue sv = lookup(name);
+        return GucValues.setting(sv.setting(), sv.slot().value());
+    }
+
     private ServerValue lookup(String name) {
         ServerValue sv = values.get(name.toLowerCase(Locale.ROOT));
         if (sv == null) throw GucValues.unrecognized(name);

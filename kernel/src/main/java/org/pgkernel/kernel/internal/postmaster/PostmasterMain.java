@@ -306,8 +306,8 @@ public final class PostmasterMain implements Postmaster {
     }
 
     private void createSharedMemory() {
-        int maxConnections = Integer.parseInt(settings.value("max_connections"));
-        int queryCap = Integer.parseInt(settings.value("track_activity_query_size").replaceAll("[^0-9]", ""));
+        int maxConnections = Integer.parseInt(settings.baseValue("max_connections"));
+        int queryCap = Integer.parseInt(settings.baseValue("track_activity_query_size"));
         var seg = shmem.segment("ProcArray", ProcArray.sizeFor(maxConnections, OTHER_SLOTS, queryCap), "kernel");
         procArray = new ProcArray(seg, maxConnections, OTHER_SLOTS, queryCap);
     }

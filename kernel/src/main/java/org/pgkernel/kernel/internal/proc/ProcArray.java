@@ -25,7 +25,7 @@ import org.pgkernel.kernel.api.SqlState;
  *   4 int   pid           0 = free; claimed by CAS from 0
  *   8 int   backend type  BackendType ordinal
  *  12 int   state         index into STATES
- *  16 int   client port   -1 = none
+ *  16 int   client port   -1 = Unix socket, 0 = none (NULL)
  *  20 int   datid
  *  24 int   usesysid
  *  32 long  backend_start  (epoch microseconds, 0 = null)
@@ -101,7 +101,7 @@ public final class ProcArray {
                 s.begin();
                 mem.set(ValueLayout.JAVA_INT, base + OFF_TYPE, proc.backendType().ordinal());
                 mem.set(ValueLayout.JAVA_INT, base + OFF_STATE, client ? 7 : 0);
-                mem.set(ValueLayout.JAVA_INT, base + OFF_PORT, -1);
+                mem.set(ValueLayout.JAVA_INT, base + OFF_PORT, 0);
                 mem.set(ValueLayout.JAVA_INT, base + OFF_DATID, 0);
                 mem.set(ValueLayout.JAVA_INT, base + OFF_USESYSID, 0);
                 long now = micros(Instant.now());
@@ -136,7 +136,10 @@ public final class ProcArray {
         for (int i = 0; i < totalSlots; i++) {
             long base = (long) i * slotSize;
             if ((int) INT.getVolatile(mem, base + OFF_PID) == 0) continue;
-            for (int attempt = 0; attempt < 1000; attempt++) {
+            for (int attempt = 1; ; attempt++) {
+                // as pgstat_read_current_status(): retry until a copy is consistent; a writer
+                // holds the slot odd only for a few stores, so yield now and then, never give up
+                if (attempt % 64 == 0) Thread.yield();
                 int before = (int) INT.getVolatile(mem, base + OFF_CHANGE);
                 if ((before & 1) != 0) { Thread.onSpinWait(); continue; }
                 int pid = mem.get(ValueLayout.JAVA_INT, base + OFF_PID);
@@ -163,7 +166,7 @@ public final class ProcArray {
                 String state = client ? (stateIdx == 7 ? null : STATES[stateIdx]) : null;
                 rows.add(new Activity(datid, datid == 0 ? null : datname, pid, null, usesysid,
                         usesysid == 0 ? null : usename, client ? app : "", client && !addr.isEmpty() ? addr : null,
-                        null, port < 0 ? (client && stateIdx != 7 && addr.isEmpty() ? -1 : null) : port,
+                        null, client && port != 0 ? Integer.valueOf(port) : null,
                         bstart, xstart, qstart, schange,
                         wtype.isEmpty() ? null : wtype, wait.isEmpty() ? null : wait, state, null, null, null,
                         client ? query : "", type.displayName()));

@@ -28,6 +28,12 @@ public interface GucRegistry {
     String value(String name);
 
     /**
+     * The server-wide value in the setting's base unit, as pg_settings.setting shows it
+     * (e.g. "16384" for shared_buffers = 128MB, in 8kB pages); throws 42704 for an unknown name.
+     */
+    String baseValue(String name);
+
+    /**
      * A new session's settings, starting from the server-wide values, with the startup
      * packet's parameters and {@code -c} options applied (source "client"). Throws FATAL
      * 42704 / 22023 as PostgreSQL does for bad startup options.

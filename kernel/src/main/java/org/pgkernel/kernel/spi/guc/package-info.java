@@ -1,3 +1,3 @@
 /** Settings (GUCs): definitions, the server-wide configuration, per-session values. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.pgkernel.kernel.spi.guc;

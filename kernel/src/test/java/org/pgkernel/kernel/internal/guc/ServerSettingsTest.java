@@ -67,6 +67,8 @@ class ServerSettingsTest {
         ServerSettings s = start("# empty");
         assertEquals("4MB", s.value("work_mem"));
         assertEquals("128MB", s.value("shared_buffers"));
+        assertEquals("16384", s.baseValue("shared_buffers"));
+        assertEquals("1024", s.baseValue("track_activity_query_size"));
         assertEquals("ISO, MDY", s.value("datestyle"));
         assertEquals("15.18", s.value("server_version"));
         assertEquals("150018", s.value("server_version_num"));

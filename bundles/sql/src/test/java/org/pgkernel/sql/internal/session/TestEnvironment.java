@@ -70,6 +70,7 @@ final class TestEnvironment implements SessionEnvironment {
         @Override public java.util.Collection<GucDefinition> definitions() { return List.of(); }
         @Override public void define(GucDefinition definition) { }
         @Override public String value(String name) { return settings.show(name); }
+        @Override public String baseValue(String name) { return settings.show(name); }
         @Override public GucSession newSession(Map<String, String> p, boolean su) { return new Settings(); }
         @Override public boolean reload() { return true; }
         @Override public Instant confLoadTime() { return start; }

@@ -268,14 +268,17 @@ public final class StartupDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (state == State.AWAIT_PACKET && in.isReadable()) {
-            // a partial packet, then EOF; no bytes at all is not worth a line (ProcessStartupPacket())
-            LOG.info("incomplete startup packet");
-            in.skipBytes(in.readableBytes());
+        if (state == State.AWAIT_PACKET) decode(ctx, in, out);
+        if (state == State.AWAIT_PACKET) {
+            // EOF before a whole packet: a partial one is logged, no bytes at all is not worth
+            // a line (ProcessStartupPacket()); either way there is nothing more to wait for
+            if (in.isReadable()) {
+                LOG.info("incomplete startup packet");
+                in.skipBytes(in.readableBytes());
+            }
             finish();
-            return;
+            ctx.close();
         }
-        decode(ctx, in, out);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -73,6 +74,12 @@ public final class ChannelConnection implements FrontendConnection {
     private boolean paused;
     /** close() was called; guarded by inboxLock for the inbox's sake, volatile for isOpen(). */
     private volatile boolean closed;
+    /**
+     * The peer shut its side (EOF). The channel allows half-closure, so what the backend
+     * still writes (a FATAL for the last message, say) reaches a client that shut down its
+     * writing side only, as it does from PostgreSQL.
+     */
+    private volatile boolean inputShutdown;
 
     public ChannelConnection(Channel channel, boolean unixSocket) {
         this.channel = Objects.requireNonNull(channel);
@@ -158,7 +165,7 @@ public final class ChannelConnection implements FrontendConnection {
 
     @Override
     public boolean isOpen() {
-        return !closed && channel.isActive();
+        return !closed && !inputShutdown && channel.isActive();
     }
 
     @Override
@@ -235,6 +242,15 @@ public final class ChannelConnection implements FrontendConnection {
         public void channelInactive(ChannelHandlerContext ctx) {
             wake();
             ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                inputShutdown = true;
+                wake();
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override

@@ -211,6 +211,7 @@ public final class WireServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ClientInitializer(connections, cancels, authTimeout, false));
         ChannelFuture f = b.bind(new InetSocketAddress(address, port)).awaitUninterruptibly();
         if (!f.isSuccess()) {
@@ -257,6 +258,7 @@ public final class WireServer {
                 .channelFactory(NioServerDomainSocketChannel::new)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ClientInitializer(connections, cancels, authTimeout, true));
         ChannelFuture f = b.bind(UnixDomainSocketAddress.of(socket)).awaitUninterruptibly();
         if (!f.isSuccess()) {

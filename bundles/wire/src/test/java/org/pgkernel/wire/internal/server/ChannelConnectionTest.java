@@ -227,4 +227,50 @@ class ChannelConnectionTest {
         assertFalse(ch.isOpen());
         assertFalse(ch.finish());
     }
+
+    @Test
+    void after_the_peers_eof_queued_messages_remain_and_replies_still_go_out() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.wrappedBuffer(frontend().startup(196608, Map.of("user", "u")).query("select 1").bytes()));
+        FrontendConnection c = connections.get(0);
+        Latch latch = new Latch();
+        c.setWakeup(latch);
+        latch.reset();
+        ch.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(latch.isSet(), "EOF wakes the backend");
+        assertFalse(c.isOpen());
+        assertInstanceOf(Query.class, c.poll());
+        assertNull(c.poll());
+        c.writer().readyForQuery('I');
+        c.flush();
+        assertArrayEquals(new byte[] {'Z', 0, 0, 0, 5, 'I'}, outbound(ch));
+        c.close();
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void eof_before_a_whole_startup_packet_closes_the_connection() {
+        byte[] packet = frontend().startup(196608, Map.of("user", "u")).bytes();
+        for (int n : new int[] {0, 3, packet.length - 1}) {
+            EmbeddedChannel ch = channel();
+            if (n > 0) ch.writeInbound(Unpooled.wrappedBuffer(packet, 0, n));
+            ch.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+            assertFalse(ch.isOpen(), "after " + n + " bytes");
+            assertTrue(connections.isEmpty());
+        }
+    }
+
+    @Test
+    void a_whole_startup_packet_followed_by_eof_still_reaches_the_backend() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.wrappedBuffer(frontend().startup(196608, Map.of("database", "d")).bytes()));
+        ch.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(1, connections.size());
+        assertTrue(ch.isOpen(), "the backend answers, then closes");
+        FrontendConnection c = connections.get(0);
+        assertFalse(c.isOpen());
+        c.writer().readyForQuery('I');
+        c.close();
+        assertArrayEquals(new byte[] {'Z', 0, 0, 0, 5, 'I'}, outbound(ch));
+    }
 }
