@@ -7,7 +7,8 @@ import org.pgkernel.kernel.spi.guc.GucRegistry;
 
 /**
  * The kernel's service to the other bundles: launching and signalling processes, the
- * process array, settings. Registered by the kernel bundle while the postmaster runs.
+ * process array, settings, the LISTEN/NOTIFY queue. Registered by the kernel bundle while the
+ * postmaster runs.
  */
 public interface Postmaster {
 
@@ -48,4 +49,10 @@ public interface Postmaster {
 
     /** Asks the postmaster to reload the configuration files (pg_reload_conf()). */
     void requestReload();
+
+    /**
+     * The LISTEN/NOTIFY queue in shared memory. Ask again rather than keep it: a crash restart
+     * re-creates it. Throws FATAL 57P03 while shared memory does not exist.
+     */
+    Notifications notifications();
 }

@@ -52,7 +52,10 @@ public interface ServerProcess {
     /** Takes and clears a pending SIGHUP (reload request); the process then re-reads settings. */
     boolean takeReloadRequest();
 
-    /** Takes and clears a pending SIGUSR1 reason bit set by {@link Postmaster#signal}. */
+    /**
+     * Takes and clears a pending SIGUSR1, set by {@link Postmaster#signal} or by the
+     * notification queue when there is something to read ({@link Notifications}).
+     */
     boolean takeUsr1();
 
     /** Holder of the current process; the kernel binds it for each process's thread. */

@@ -1,3 +1,3 @@
-/** What every process and bundle uses from the kernel: errors with SQLSTATEs, processes, latches, signals and the postmaster service. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+/** What every process and bundle uses from the kernel: errors with SQLSTATEs, processes, latches, signals, the postmaster service and the LISTEN/NOTIFY queue. */
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.pgkernel.kernel.api;

@@ -47,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * <p>Waiting: the backend waits on its process latch, which the network thread sets when a
  * message arrives, the peer closes or the socket becomes writable again, and which signals
  * set; the loop resets the latch before it looks for work (latch.h's rule).
+ *
+ * <p>Notifications (cf. async.c ProcessNotifyInterrupt()): the kernel's notification queue
+ * signals a listener with SIGUSR1. The backend remembers it and has the session deliver
+ * NotificationResponses when no transaction is open: before ReadyForQuery, and at once (with a
+ * flush) while it waits for the client's next message. Inside a transaction the interrupt
+ * stays pending until the transaction has ended.
  */
 final class PostgresMain {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresMain.class);
@@ -60,12 +66,17 @@ final class PostgresMain {
     private final StartupPacket packet;
     private final ServerProcess self;
     private final MessageWriter out;
+    /** Where NotificationResponses go; one for the whole session. */
+    private final WireSink notifySink;
 
     private GucSession settings;
     private SqlSession session;
     private BackendStatus status;
     private String user;
     private String database;
+    private int databaseOid;
+    /** notifyInterruptPending: SIGUSR1 came from the notification queue and was not acted on yet. */
+    private boolean notifyInterruptPending;
     private boolean ignoreTillSync;
     private boolean doingExtended;
     private String applicationName = "";
@@ -81,6 +92,7 @@ final class PostgresMain {
         this.packet = packet;
         this.self = self;
         this.out = conn.writer();
+        this.notifySink = new WireSink(out, conn, self);
     }
 
     void run() {
@@ -178,6 +190,7 @@ final class PostgresMain {
         applicationName = settings.show("application_name");
         applyClientEncoding();
 
+        databaseOid = db.oid();
         int port = remote instanceof InetSocketAddress isa ? isa.getPort() : -1;
         status.reportSession(db.oid(), database, role.oid(), user, conn.isUnixSocket() ? "" : hostOf(remote), port, applicationName);
         lc.session = true;
@@ -269,6 +282,13 @@ final class PostgresMain {
                         0, null, null));
             } catch (OutOfMemoryError e) {
                 reportInternal(new PgException(SqlState.OUT_OF_MEMORY, "out of memory"));
+            } catch (RuntimeException e) {
+                // a bug detected by the JVM (what elog(ERROR) is for "can't happen" cases): the
+                // statement fails with XX000 and the session is rebuilt; the server and the other
+                // sessions go on. Errors other than the two above still end the process, and the
+                // postmaster treats that as a crash.
+                LOG.error("internal error while processing a client message", e);
+                reportInternal(PgException.error(SqlState.INTERNAL_ERROR, "internal error: %s", e));
             }
         }
     }
@@ -289,7 +309,6 @@ final class PostgresMain {
     /** Sends ReadyForQuery once per cycle, with the ParameterStatus changes before it. */
     private void readyIfIdle() {
         if (!needReady) return;
-        needReady = false;
         for (Map.Entry<String, String> e : settings.takeReportChanges()) {
             out.parameterStatus(e.getKey(), e.getValue());
             if (e.getKey().equals("application_name")) {
@@ -299,9 +318,13 @@ final class PostgresMain {
             }
             if (e.getKey().equals("client_encoding")) applyClientEncoding();
         }
+        // notifications that arrived during the transaction reach the client before ReadyForQuery
+        processNotifyInterrupt();
         char tx = session.transactionStatus();
         status.reportActivity(tx == 'I' ? "idle" : tx == 'T' ? "idle in transaction" : "idle in transaction (aborted)", null);
         status.reportTransactionStart(tx != 'I');
+        // cleared only now: an error while delivering notifications is followed by ReadyForQuery too
+        needReady = false;
         out.readyForQuery(tx);
         conn.flush();
     }
@@ -318,11 +341,12 @@ final class PostgresMain {
             FrontendMessage m = conn.poll();
             if (m != null) return m;
             if (!conn.isOpen()) return null;
-            conn.flush();
             if (idle) {
                 if (self.takeReloadRequest()) settings.reloadFromServer();
                 self.clearCancel();
+                if (session != null) processNotifyInterrupt();
             }
+            conn.flush();
             self.checkForInterrupts();
             long timeoutMs = -1;
             if (idle && settings != null) {
@@ -340,6 +364,23 @@ final class PostgresMain {
                 }
             }
             self.latch().await(timeoutMs);
+        }
+    }
+
+    /**
+     * cf. ProcessNotifyInterrupt(): takes a SIGUSR1 from the notification queue and, when no
+     * transaction is open, has the session write the NotificationResponses; otherwise the
+     * interrupt stays pending.
+     */
+    private void processNotifyInterrupt() {
+        if (self.takeUsr1()) notifyInterruptPending = true;
+        if (!notifyInterruptPending) return;
+        // a cancel between queries has nothing to cancel; a slow client may make the sink wait
+        self.holdCancelInterrupts();
+        try {
+            if (session.processNotifyInterrupt(notifySink)) notifyInterruptPending = false;
+        } finally {
+            self.resumeCancelInterrupts();
         }
     }
 
@@ -492,6 +533,7 @@ final class PostgresMain {
         @Override public GucSession settings() { return settings; }
         @Override public String userName() { return user; }
         @Override public String databaseName() { return database; }
+        @Override public int databaseOid() { return databaseOid; }
         @Override public Instant sessionStart() { return sessionStart; }
 
         @Override

@@ -9,7 +9,7 @@ import org.pgkernel.wire.api.FrontendConnection;
 import org.pgkernel.wire.api.MessageWriter;
 
 /**
- * The SQL session's responses written as protocol messages. Rows stream: after each row,
+ * The SQL session's responses written as protocol messages. Rows (and notifications) stream: after each one,
  * once more than {@link PostgresMain#FLUSH_AT} bytes are buffered they are flushed, and while
  * the socket is not writable the backend waits on its latch (and stays cancellable), so a
  * slow reader makes the server wait instead of buffering.
@@ -45,6 +45,14 @@ final class WireSink implements ResponseSink {
     @Override
     public void endRow() {
         out.endDataRow();
+        flushIfFull();
+    }
+
+    /**
+     * Past {@link PostgresMain#FLUSH_AT} buffered bytes: flushes, and waits on the latch while the
+     * socket is not writable (cancellable), as pq_flush() blocks on a full socket.
+     */
+    private void flushIfFull() {
         if (out.bufferedBytes() >= PostgresMain.FLUSH_AT) {
             conn.flush();
             while (!conn.isWritable() && conn.isOpen()) {
@@ -60,6 +68,13 @@ final class WireSink implements ResponseSink {
     @Override public void commandComplete(String tag) { out.commandComplete(tag); }
     @Override public void emptyQuery() { out.emptyQueryResponse(); }
     @Override public void portalSuspended() { out.portalSuspended(); }
+
+    @Override
+    public void notification(int senderPid, String channel, String payload) {
+        out.notificationResponse(senderPid, channel, payload);
+        // a listener that does not read holds the queue's tail, as in PostgreSQL, rather than memory here
+        flushIfFull();
+    }
 
     @Override
     public void notice(PgException n) {

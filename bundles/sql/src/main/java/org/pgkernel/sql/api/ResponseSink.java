@@ -35,4 +35,10 @@ public interface ResponseSink {
 
     /** A NoticeResponse (WARNING, NOTICE, INFO …) sent right away, in order with the rows. */
     void notice(PgException notice);
+
+    /**
+     * A NotificationResponse: a notification on a channel the session listens on, from the
+     * backend with pid {@code senderPid}; {@code payload} is "" when none was given.
+     */
+    void notification(int senderPid, String channel, String payload);
 }

@@ -17,6 +17,9 @@ public interface SessionEnvironment {
 
     String databaseName();
 
+    /** The OID of the session's database (MyDatabaseId), as pg_database has it. */
+    int databaseOid();
+
     /** inet_server_addr(): the local address of the connection, null for a Unix socket. */
     String serverAddress();
 

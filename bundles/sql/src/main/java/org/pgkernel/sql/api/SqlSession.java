@@ -53,6 +53,18 @@ public interface SqlSession {
     /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
     char transactionStatus();
 
+    /**
+     * Delivers the notifications that arrived on the channels this session listens on, in the
+     * order they were sent, one {@link ResponseSink#notification} each (cf. async.c
+     * ProcessNotifyInterrupt()). The backend calls it when the kernel signalled a notify
+     * interrupt ({@code ServerProcess.takeUsr1()}): before ReadyForQuery, and while it waits
+     * for a message. Only outside a transaction: while one is open (a block, or an
+     * extended-protocol cycle before its Sync) it does nothing and returns false, and the
+     * backend keeps the interrupt pending until the transaction has ended. Returns true when
+     * it has delivered (possibly nothing).
+     */
+    boolean processNotifyInterrupt(ResponseSink sink);
+
     /** The session ends (Terminate or connection loss): abort what is open, release everything. */
     void end();
 }

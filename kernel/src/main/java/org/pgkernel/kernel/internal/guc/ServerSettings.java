@@ -440,6 +440,7 @@ public final class ServerSettings implements GucRegistry {
             throw PgException.error(SqlState.INTERNAL_ERROR, "attempt to redefine parameter \"%s\"", definition.name());
         }
         Setting s = GucCatalogue.fromDefinition(definition);
+        reportSettings = null;
         Map<String, ServerValue> v = new HashMap<>(values);
         Slot slot = new Slot(bootValue(s, v), GucSource.DEFAULT, null, null);
         ServerValue placeholder = v.get(key);
@@ -565,6 +566,19 @@ public final class ServerSettings implements GucRegistry {
     Setting setting(String name) { return settings.get(name.toLowerCase(Locale.ROOT)); }
 
     Collection<Setting> settings() { return settings.values(); }
+
+    /** The GUC_REPORT settings in name order (case-insensitive), rebuilt when a bundle defines one. */
+    private volatile List<Setting> reportSettings;
+
+    List<Setting> reportSettings() {
+        List<Setting> r = reportSettings;
+        if (r == null) {
+            r = settings.values().stream().filter(x -> x.has(Setting.Flag.REPORT))
+                    .sorted(java.util.Comparator.comparing((Setting x) -> x.name, String.CASE_INSENSITIVE_ORDER)).toList();
+            reportSettings = r;
+        }
+        return r;
+    }
 
     /** SHOW's text, with the show hooks that depend on other settings. */
     static String display(Setting s, Object value, Map<String, ServerValue> v) {

@@ -66,6 +66,9 @@ public final class SessionSettings implements GucSession {
     private final Set<Var> changedInTransaction = new LinkedHashSet<>();
     private final Map<String, String> lastReported = new HashMap<>();
     private boolean inTransaction;
+    /** Bumped by every change of a value (changeCount()); ParameterStatus is computed only when it moved. */
+    private long changes;
+    private long reportedAt = -1;
 
     /**
      * A session starting from {@code server}'s current values with the startup packet's
@@ -174,6 +177,7 @@ public final class SessionSettings implements GucSession {
         Slot slot = new Slot(parsed, GucSource.CLIENT, null, null);
         v.current = slot;
         v.reset = slot;
+        changes++;
     }
 
     // ---- lookup ---------------------------------------------------------------------------
@@ -204,6 +208,7 @@ public final class SessionSettings implements GucSession {
         ServerValue sv = server.snapshot().get(real.name.toLowerCase(Locale.ROOT));
         Slot def = sv != null ? sv.slot() : new Slot(null, GucSource.DEFAULT, null, null);
         v.setting = real;
+        changes++;
         v.current = convert(real, v.current, def);
         v.reset = convert(real, v.reset, def);
         if (v.prior != null) v.prior = convert(real, v.prior, def);
@@ -350,6 +355,7 @@ public final class SessionSettings implements GucSession {
 
     /** cf. push_old_value(): remember what a rollback or the end of SET LOCAL restores. */
     private void apply(Var v, Slot slot, State action) {
+        changes++;
         if (!inTransaction) {
             if (action == State.SET) v.current = slot;
             return;
@@ -398,6 +404,7 @@ public final class SessionSettings implements GucSession {
 
     /** cf. AtEOXact_GUC() at nest level 1. */
     private void endTransaction(boolean commit) {
+        if (!changedInTransaction.isEmpty()) changes++;
         for (Var v : changedInTransaction) {
             if (!commit) {
                 v.current = v.prior;
@@ -429,6 +436,7 @@ public final class SessionSettings implements GucSession {
         Object value = s.current.value();
         if (Objects.equals(t.current.value(), value)) return;
         t.current = new Slot(value, GucSource.OVERRIDE, null, null);
+        changes++;
     }
 
     @Override
@@ -464,7 +472,14 @@ public final class SessionSettings implements GucSession {
     }
 
     @Override
+    public long changeCount() {
+        return changes;
+    }
+
+    @Override
     public List<Map.Entry<String, String>> takeReportChanges() {
+        if (reportedAt == changes) return List.of();
+        reportedAt = changes;
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Map.Entry<String, String> e : currentReportValues()) {
             String before = lastReported.get(e.getKey());
@@ -479,26 +494,26 @@ public final class SessionSettings implements GucSession {
     /** The current values of every GUC_REPORT setting, recording them as reported (cf. BeginReportingGUCOptions()). */
     @Override
     public List<Map.Entry<String, String>> reportedValues() {
+        reportedAt = changes;
         List<Map.Entry<String, String>> out = currentReportValues();
         for (Map.Entry<String, String> e : out) lastReported.put(e.getKey(), e.getValue());
         return out;
     }
 
     private List<Map.Entry<String, String>> currentReportValues() {
-        TreeMap<String, String> sorted = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (Setting s : server.settings()) {
-            if (!s.has(Setting.Flag.REPORT)) continue;
+        List<Setting> report = server.reportSettings();
+        List<Map.Entry<String, String>> out = new ArrayList<>(report.size());
+        for (Setting s : report) {
             Var v = resolve(s.name);
             String value = v == null || v.current.value() == null ? "" : display(v);
-            sorted.put(s.name, value);
+            out.add(new AbstractMap.SimpleImmutableEntry<>(s.name, value));
         }
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        sorted.forEach((k, val) -> out.add(new AbstractMap.SimpleImmutableEntry<>(k, val)));
         return out;
     }
 
     @Override
     public void reloadFromServer() {
+        changes++;
         snapshot = server.snapshot();
         for (Map.Entry<String, Var> e : vars.entrySet()) {
             if (SESSION_OWNED.contains(e.getKey())) continue;

@@ -18,6 +18,7 @@ import org.pgkernel.kernel.api.BackendStatus;
 import org.pgkernel.kernel.api.BackendType;
 import org.pgkernel.kernel.api.ErrorSeverity;
 import org.pgkernel.kernel.api.Latch;
+import org.pgkernel.kernel.api.Notifications;
 import org.pgkernel.kernel.api.PgException;
 import org.pgkernel.kernel.api.PmState;
 import org.pgkernel.kernel.api.Postmaster;
@@ -25,6 +26,7 @@ import org.pgkernel.kernel.api.ProcSignal;
 import org.pgkernel.kernel.api.ProcessBody;
 import org.pgkernel.kernel.api.ServerProcess;
 import org.pgkernel.kernel.api.SqlState;
+import org.pgkernel.kernel.internal.async.AsyncQueue;
 import org.pgkernel.kernel.internal.proc.Proc;
 import org.pgkernel.kernel.internal.proc.ProcArray;
 import org.pgkernel.kernel.internal.shmem.ShmemSegments;
@@ -78,6 +80,7 @@ public final class PostmasterMain implements Postmaster {
     private volatile Shutdown shutdown = Shutdown.NONE;
     private volatile boolean reloadPending;
     private volatile ProcArray procArray;
+    private volatile AsyncQueue asyncQueue;
     private ClientListener listener;
     private boolean fatalError;
     private int exitCode;
@@ -170,6 +173,15 @@ public final class PostmasterMain implements Postmaster {
             code = 2;
             cause = t;
         } finally {
+            // cf. ProcKill() and Async_UnlistenOnExit(): however the process ends, it listens no more
+            AsyncQueue aq = asyncQueue;
+            if (aq != null && proc.slot() >= 0) {
+                try {
+                    aq.processExited(proc);
+                } catch (RuntimeException ignored) {
+                    // shared memory already gone (crash restart)
+                }
+            }
             ProcArray pa = procArray;
             if (pa != null && proc.slot() >= 0) {
                 try {
@@ -226,6 +238,22 @@ public final class PostmasterMain implements Postmaster {
         List<Activity> rows = pa.read();
         // wait events and titles live in the process objects too; the slots are authoritative
         return rows;
+    }
+
+    @Override
+    public Notifications notifications() {
+        AsyncQueue aq = asyncQueue;
+        if (aq == null) {
+            throw new PgException(ErrorSeverity.FATAL, SqlState.CANNOT_CONNECT_NOW, "the database system is starting up",
+                    null, null, 0, null, null);
+        }
+        return aq;
+    }
+
+    /** How the notification queue signals a listener (cf. SendProcSignal(PROCSIG_NOTIFY_INTERRUPT)). */
+    private void signalNotifyInterrupt(int targetPid) {
+        Proc p = children.get(targetPid);
+        if (p != null) p.deliver(ProcSignal.SIGUSR1);
     }
 
     @Override
@@ -310,6 +338,9 @@ public final class PostmasterMain implements Postmaster {
         int queryCap = Integer.parseInt(settings.baseValue("track_activity_query_size"));
         var seg = shmem.segment("ProcArray", ProcArray.sizeFor(maxConnections, OTHER_SLOTS, queryCap), "kernel");
         procArray = new ProcArray(seg, maxConnections, OTHER_SLOTS, queryCap);
+        int slots = maxConnections + OTHER_SLOTS;
+        var asyncSeg = shmem.segment("AsyncQueue", AsyncQueue.sizeFor(slots, AsyncQueue.PAGES), "kernel");
+        asyncQueue = new AsyncQueue(asyncSeg, slots, AsyncQueue.PAGES, this::signalNotifyInterrupt);
     }
 
     /** The startup process's work for now: read pg_control and say what PostgreSQL says. */
@@ -456,6 +487,7 @@ public final class PostmasterMain implements Postmaster {
         if (shutdown != Shutdown.NONE) return;
         LOG.info("all server processes terminated; reinitializing");
         procArray = null;
+        asyncQueue = null;
         shmem.reset(true);
         createSharedMemory();
         startup();

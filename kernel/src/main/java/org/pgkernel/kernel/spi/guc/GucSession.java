@@ -46,6 +46,12 @@ public interface GucSession {
 
     void abortTransaction();
 
+    /**
+     * A number that changes whenever any of the session's values may have changed (SET, RESET,
+     * transaction end, reload); callers cache what they derive from settings against it.
+     */
+    long changeCount();
+
     /** Names and values of GUC_REPORT settings that changed since the last call (ParameterStatus to send). */
     List<Map.Entry<String, String>> takeReportChanges();
 

@@ -27,6 +27,12 @@ public final class ExecContext {
         void settingsChanged();
 
         FormatSettings currentFormat();
+
+        /** pg_notify(): queues a notification until commit, as NOTIFY does (cf. Async_Notify()). */
+        void notify(String channel, String payload);
+
+        /** pg_listening_channels(): the channels of committed LISTENs, in their order. */
+        java.util.List<String> listeningChannels();
     }
 
     public ExecContext(SessionEnvironment env, Object[] params, FormatSettings format, Instant transactionStart,

@@ -114,7 +114,8 @@ public final class Functions {
         b.add("inet_server_port", I4, S, (a, c) -> c.env().serverPort());
         b.add("inet_server_addr", PgType.INET, S, (a, c) -> c.env().serverAddress());
         b.add("pg_is_in_recovery", B, V, (a, c) -> false);
-        b.addLax("pg_notify", PgType.VOID, V, (a, c) -> PgType.VOID_VALUE, T, T);
+        b.addLax("pg_notify", PgType.VOID, V, Functions::pgNotify, T, T);
+        b.add("pg_notification_queue_usage", F8, V, (a, c) -> c.env().postmaster().notifications().usage());
         b.addLax("pg_typeof", PgType.NAME, S, (a, c) -> a[0], ANY);
 
         // --- strings
@@ -270,6 +271,13 @@ public final class Functions {
         else c.env().settings().set(name, (String) a[1], local);
         if (c.hooks() != null) c.hooks().settingsChanged();
         return c.env().settings().show(name);
+    }
+
+    /** pg_notify(channel, payload): not strict, a NULL channel is "channel name cannot be empty" (cf. pg_notify()). */
+    private static Object pgNotify(Object[] a, ExecContext c) {
+        if (c.hooks() == null) throw new IllegalStateException("pg_notify() outside a session");
+        c.hooks().notify((String) a[0], (String) a[1]);
+        return PgType.VOID_VALUE;
     }
 
     /**

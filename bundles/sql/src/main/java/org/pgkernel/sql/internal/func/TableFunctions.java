@@ -16,7 +16,7 @@ import org.pgkernel.sql.internal.types.Values;
 
 /**
  * Set-returning functions usable in FROM: generate_series over integers, bigints, numerics
- * and timestamps, and unnest. They stream: each row is computed when the scan asks for
+ * and timestamps, unnest, and pg_listening_channels(). They stream: each row is computed when the scan asks for
  * it, so {@code generate_series(1, 100000000)} runs in constant memory.
  */
 public final class TableFunctions {
@@ -31,7 +31,7 @@ public final class TableFunctions {
     }
 
     public static boolean isSetReturning(String name) {
-        return name.equals("generate_series") || name.equals("unnest");
+        return name.equals("generate_series") || name.equals("unnest") || name.equals("pg_listening_channels");
     }
 
     /** Overloads in resolution order. */
@@ -43,6 +43,9 @@ public final class TableFunctions {
                     new Def(List.of(PgType.NUMERIC_ARRAY), PgType.NUMERIC, TableFunctions::unnest),
                     new Def(List.of(PgType.FLOAT8_ARRAY), PgType.FLOAT8, TableFunctions::unnest),
                     new Def(List.of(PgType.BOOL_ARRAY), PgType.BOOL, TableFunctions::unnest));
+        }
+        if (name.equals("pg_listening_channels")) {
+            return List.of(new Def(List.of(), PgType.TEXT, TableFunctions::listeningChannels));
         }
         if (!name.equals("generate_series")) return List.of();
         return List.of(
@@ -56,6 +59,12 @@ public final class TableFunctions {
                         TableFunctions::timestamps),
                 new Def(List.of(PgType.TIMESTAMPTZ, PgType.TIMESTAMPTZ, PgType.INTERVAL), PgType.TIMESTAMPTZ,
                         TableFunctions::timestamptzs));
+    }
+
+    /** pg_listening_channels(): the session's channels, in the order of their LISTENs. */
+    private static Iterator<Object> listeningChannels(Object[] a, ExecContext c) {
+        if (c.hooks() == null) return java.util.Collections.emptyIterator();
+        return List.<Object>copyOf(c.hooks().listeningChannels()).iterator();
     }
 
     private static Iterator<Object> unnest(Object[] a, ExecContext c) {

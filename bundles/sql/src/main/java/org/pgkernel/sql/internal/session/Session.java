@@ -70,6 +70,7 @@ public final class Session implements SqlSession {
     private final Map<String, Prepared> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private final List<PgException> pendingNotices = new ArrayList<>();
+    private final AsyncNotify async;
     private TransactionState state = TransactionState.DEFAULT;
     private Instant transactionStart;
     private FormatSettings format = FormatSettings.DEFAULT;
@@ -77,6 +78,7 @@ public final class Session implements SqlSession {
     public Session(SessionEnvironment env, ScheduledExecutorService timers) {
         this.env = env;
         this.timers = timers;
+        this.async = new AsyncNotify(env);
     }
 
     // ================================================================== transactions
@@ -91,16 +93,31 @@ public final class Session implements SqlSession {
         }
     }
 
+    /**
+     * Commits the current transaction. The notifications it sent go into the queue first (cf.
+     * PreCommit_Notify()); when they do not fit, the transaction aborts instead and the error
+     * (54000) is thrown with the state already back to DEFAULT, as xact.c ends even an explicit
+     * block whose COMMIT failed.
+     */
     private void commit() {
+        try {
+            async.preCommit();
+        } catch (RuntimeException e) {
+            abortTransaction();
+            state = TransactionState.DEFAULT;
+            throw e;
+        }
         closePortals();
         gucs().commitTransaction();
         state = TransactionState.DEFAULT;
+        async.atCommit();
         refreshFormat();
     }
 
     private void abortTransaction() {
         closePortals();
         gucs().abortTransaction();
+        async.atAbort();
         refreshFormat();
     }
 
@@ -159,9 +176,18 @@ public final class Session implements SqlSession {
         }
     }
 
+    /** The settings' changeCount that format and the lexer flags were derived at. */
+    private long formatAt = Long.MIN_VALUE;
+    private boolean standardConformingStrings = true, escapeStringWarning = true;
+
     private void refreshFormat() {
+        long now = gucs().changeCount();
+        if (now == formatAt) return;
         format = FormatSettings.of(setting("DateStyle", "ISO, MDY"), setting("IntervalStyle", "postgres"),
                 setting("TimeZone", "UTC"), setting("extra_float_digits", "1"), setting("bytea_output", "hex"));
+        standardConformingStrings = !"off".equalsIgnoreCase(setting("standard_conforming_strings", "on"));
+        escapeStringWarning = !"off".equalsIgnoreCase(setting("escape_string_warning", "on"));
+        formatAt = now;
     }
 
     private ExecContext context(Object[] params, Consumer<PgException> notices) {
@@ -170,13 +196,16 @@ public final class Session implements SqlSession {
                     @Override public void settingsChanged() { refreshFormat(); }
 
                     @Override public FormatSettings currentFormat() { return format; }
+
+                    @Override public void notify(String channel, String payload) { async.notify(channel, payload); }
+
+                    @Override public List<String> listeningChannels() { return async.listeningChannels(); }
                 });
     }
 
     private List<Ast.Stmt> parse(String sql, Consumer<PgException> notices) {
-        boolean scs = !"off".equalsIgnoreCase(setting("standard_conforming_strings", "on"));
-        boolean warn = !"off".equalsIgnoreCase(setting("escape_string_warning", "on"));
-        List<Token> tokens = new Lexer(sql, scs, warn, notices).tokens();
+        refreshFormat();
+        List<Token> tokens = new Lexer(sql, standardConformingStrings, escapeStringWarning, notices).tokens();
         return new Parser(sql, tokens).statements();
     }
 
@@ -236,19 +265,24 @@ public final class Session implements SqlSession {
             return;
         }
         boolean implicitBlock = stmts.size() > 1;
+        // cf. exec_simple_query(): the last statement's transaction is committed before its
+        // CommandComplete, so that a failing commit (54000) is an error instead of the tag
+        HeldCompletion last = new HeldCompletion(sink);
         try {
-            for (Ast.Stmt stmt : stmts) {
+            for (int i = 0; i < stmts.size(); i++) {
+                Ast.Stmt stmt = stmts.get(i);
                 if (state == TransactionState.FAILED && !allowedInFailedBlock(stmt)) throw inFailedTransaction();
                 startTransactionCommand(implicitBlock);
                 ScheduledFuture<?> timeout = armStatementTimeout();
                 try {
-                    runStatement(sql, stmt, null, sink, 0, null);
+                    runStatement(sql, stmt, null, i == stmts.size() - 1 ? last : sink, 0, null);
                 } finally {
                     disarm(timeout);
                 }
                 if (state == TransactionState.STARTED) commit();
             }
             if (state == TransactionState.IMPLICIT_INPROGRESS || state == TransactionState.STARTED) commit();
+            last.release();
         } catch (PgException e) {
             abortOnError();
             throw e;
@@ -259,6 +293,35 @@ public final class Session implements SqlSession {
             abortOnError();
             LOG.error("internal error while running \"{}\"", sql, e);
             throw new PgException(ErrorSeverity.ERROR, SqlState.INTERNAL_ERROR, String.valueOf(e), null, null, 0, null, e);
+        }
+    }
+
+    /** A sink that holds back CommandComplete until {@link #release()}; everything else goes through. */
+    private static final class HeldCompletion implements ResponseSink {
+        private final ResponseSink sink;
+        private String tag;
+
+        HeldCompletion(ResponseSink sink) { this.sink = sink; }
+
+        void release() {
+            if (tag != null) sink.commandComplete(tag);
+            tag = null;
+        }
+
+        @Override public void commandComplete(String t) { tag = t; }
+        @Override public void rowDescription(ColumnDescriptor[] columns) { sink.rowDescription(columns); }
+        @Override public void noData() { sink.noData(); }
+        @Override public void parameterDescription(int[] typeOids) { sink.parameterDescription(typeOids); }
+        @Override public void beginRow(int columns) { sink.beginRow(columns); }
+        @Override public void textValue(String value) { sink.textValue(value); }
+        @Override public void binaryValue(byte[] value) { sink.binaryValue(value); }
+        @Override public void nullValue() { sink.nullValue(); }
+        @Override public void endRow() { sink.endRow(); }
+        @Override public void emptyQuery() { sink.emptyQuery(); }
+        @Override public void portalSuspended() { sink.portalSuspended(); }
+        @Override public void notice(PgException notice) { sink.notice(notice); }
+        @Override public void notification(int senderPid, String channel, String payload) {
+            sink.notification(senderPid, channel, payload);
         }
     }
 
@@ -300,14 +363,18 @@ public final class Session implements SqlSession {
                 return false;
             }
             case Ast.ListenStmt l -> {
+                async.listen(l.channel());
                 sink.commandComplete("LISTEN");
                 return false;
             }
             case Ast.UnlistenStmt u -> {
+                if (u.channel() == null) async.unlistenAll();
+                else async.unlisten(u.channel());
                 sink.commandComplete("UNLISTEN");
                 return false;
             }
             case Ast.NotifyStmt n -> {
+                async.notify(n.channel(), n.payload());
                 sink.commandComplete("NOTIFY");
                 return false;
             }
@@ -760,8 +827,20 @@ public final class Session implements SqlSession {
     }
 
     @Override
+    public boolean processNotifyInterrupt(ResponseSink sink) {
+        if (state != TransactionState.DEFAULT) return false; // not really idle: at the end of the transaction
+        async.deliver(sink);
+        return true;
+    }
+
+    @Override
     public void end() {
         closePortals();
+        try {
+            async.atSessionEnd();
+        } catch (RuntimeException e) {
+            LOG.warn("could not stop listening at session end", e);
+        }
         if (state != TransactionState.DEFAULT) {
             try {
                 gucs().abortTransaction();

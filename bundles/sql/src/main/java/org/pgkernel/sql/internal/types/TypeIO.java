@@ -453,6 +453,15 @@ public final class TypeIO {
         return sign == 0x4000 ? v.negate() : v;
     }
 
+    /** datatype/timestamp.h: the valid ranges, relative to 2000-01-01 (days, microseconds). */
+    private static final int MIN_DATE = -2451545, END_DATE = 2147483494 - 2451545;
+    private static final long MIN_TIMESTAMP = -211813488000000000L, END_TIMESTAMP = 9223371331200000000L;
+    private static final long USECS_PER_DAY = 86_400_000_000L;
+
+    private static PgException outOfRange(String message) {
+        return PgException.error(SqlState.DATETIME_FIELD_OVERFLOW, message);
+    }
+
     public static Object fromBinary(PgType type, byte[] data, FormatSettings s) {
         if (data == null) return null;
         ByteBuffer b = ByteBuffer.wrap(data);
@@ -476,19 +485,31 @@ public final class TypeIO {
                 }
                 case DATE -> {
                     int d = b.getInt();
-                    yield d == Integer.MAX_VALUE ? LocalDate.MAX : d == Integer.MIN_VALUE ? LocalDate.MIN
-                            : DateTimes.EPOCH_DATE.plusDays(d);
+                    if (d == Integer.MAX_VALUE) yield LocalDate.MAX;
+                    if (d == Integer.MIN_VALUE) yield LocalDate.MIN;
+                    // date_recv(): IS_VALID_DATE, 4714-11-24 BC up to 5874898-01-01 (days from 2000-01-01)
+                    if (d < MIN_DATE || d >= END_DATE) throw outOfRange("date out of range");
+                    yield DateTimes.EPOCH_DATE.plusDays(d);
                 }
-                case TIME -> LocalTime.ofNanoOfDay(b.getLong() * 1000);
+                case TIME -> {
+                    long m = b.getLong();
+                    // time_recv(): 0 .. USECS_PER_DAY; 24:00:00 is a valid time, LocalTime's last instant stands for it
+                    if (m < 0 || m > USECS_PER_DAY) throw outOfRange("time out of range");
+                    yield m == USECS_PER_DAY ? LocalTime.MAX : LocalTime.ofNanoOfDay(m * 1000);
+                }
                 case TIMESTAMP -> {
                     long m = b.getLong();
-                    yield m == Long.MAX_VALUE ? LocalDateTime.MAX : m == Long.MIN_VALUE ? LocalDateTime.MIN
-                            : DateTimes.fromPgMicros(m);
+                    if (m == Long.MAX_VALUE) yield LocalDateTime.MAX;
+                    if (m == Long.MIN_VALUE) yield LocalDateTime.MIN;
+                    if (m < MIN_TIMESTAMP || m >= END_TIMESTAMP) throw outOfRange("timestamp out of range");
+                    yield DateTimes.fromPgMicros(m);
                 }
                 case TIMESTAMPTZ -> {
                     long m = b.getLong();
-                    yield m == Long.MAX_VALUE ? Instant.MAX : m == Long.MIN_VALUE ? Instant.MIN
-                            : DateTimes.instantFromPgMicros(m);
+                    if (m == Long.MAX_VALUE) yield Instant.MAX;
+                    if (m == Long.MIN_VALUE) yield Instant.MIN;
+                    if (m < MIN_TIMESTAMP || m >= END_TIMESTAMP) throw outOfRange("timestamp out of range");
+                    yield DateTimes.instantFromPgMicros(m);
                 }
                 case INTERVAL -> {
                     long micros = b.getLong();

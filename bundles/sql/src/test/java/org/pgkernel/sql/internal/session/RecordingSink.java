@@ -10,7 +10,7 @@ import org.pgkernel.sql.api.ResponseSink;
 /**
  * Records what a client would see, one line per message in the conformance harness's
  * style: "T name:oid,…", "D v|v" (\N for NULL, \x.. for binary), "C tag", "I", "s", "n",
- * "t oids", "N SEVERITY CODE message".
+ * "t oids", "N SEVERITY CODE message", "A pid channel payload".
  */
 class RecordingSink implements ResponseSink {
     final List<String> lines = new ArrayList<>();
@@ -69,6 +69,10 @@ class RecordingSink implements ResponseSink {
     @Override public void emptyQuery() { lines.add("I"); }
 
     @Override public void portalSuspended() { lines.add("s"); }
+
+    @Override public void notification(int senderPid, String channel, String payload) {
+        lines.add("A " + senderPid + " " + channel + " " + payload);
+    }
 
     @Override public void notice(PgException notice) {
         lines.add("N " + notice.severity() + " " + notice.sqlState().code() + " " + notice.getMessage()

@@ -14,6 +14,7 @@ import org.pgkernel.kernel.api.BackendType;
 import org.pgkernel.kernel.api.CancelReason;
 import org.pgkernel.kernel.api.ErrorSeverity;
 import org.pgkernel.kernel.api.Latch;
+import org.pgkernel.kernel.api.Notifications;
 import org.pgkernel.kernel.api.PgException;
 import org.pgkernel.kernel.api.PmState;
 import org.pgkernel.kernel.api.Postmaster;
@@ -28,19 +29,32 @@ import org.pgkernel.kernel.spi.guc.GucSession;
 import org.pgkernel.kernel.spi.guc.SettingRow;
 import org.pgkernel.sql.api.SessionEnvironment;
 
-/** A small in-test environment: a map-backed GucSession, a process with a real latch, a postmaster stub. */
+/**
+ * A small in-test environment: a map-backed GucSession, a process with a real latch, a
+ * postmaster stub, a notification queue that several environments (sessions) may share.
+ */
 final class TestEnvironment implements SessionEnvironment {
     final Settings settings = new Settings();
-    final Process process = new Process();
+    final Process process;
+    final TestNotifications notifications;
     final List<String> signals = new ArrayList<>();
     int reloads;
     final Instant start = Instant.parse("2024-01-02T03:04:05Z");
+
+    TestEnvironment() { this(4242, new TestNotifications()); }
+
+    /** A session of backend {@code pid} on the queue {@code notifications}. */
+    TestEnvironment(int pid, TestNotifications notifications) {
+        this.process = new Process(pid);
+        this.notifications = notifications;
+    }
 
     @Override public Postmaster postmaster() { return postmaster; }
     @Override public ServerProcess process() { return process; }
     @Override public GucSession settings() { return settings; }
     @Override public String userName() { return "postgres"; }
     @Override public String databaseName() { return "postgres"; }
+    @Override public int databaseOid() { return 5; }
     @Override public String serverAddress() { return "127.0.0.1"; }
     @Override public Integer serverPort() { return 5432; }
     @Override public Instant sessionStart() { return start; }
@@ -63,6 +77,7 @@ final class TestEnvironment implements SessionEnvironment {
                     start, start, start, start, null, null, "active", null, 735L, null, "SELECT 1", "client backend"));
         }
         @Override public void requestReload() { reloads++; }
+        @Override public Notifications notifications() { return notifications; }
     };
 
     final GucRegistry registry = new GucRegistry() {
@@ -84,9 +99,12 @@ final class TestEnvironment implements SessionEnvironment {
     /** A process whose cancel and terminate behave as the kernel's: a flag plus the latch. */
     static final class Process implements ServerProcess {
         private final Latch latch = new Latch();
+        private final int pid;
         private volatile CancelReason cancel;
 
-        @Override public int pid() { return 4242; }
+        Process(int pid) { this.pid = pid; }
+
+        @Override public int pid() { return pid; }
         @Override public int cancelKey() { return 1; }
         @Override public BackendType backendType() { return BackendType.CLIENT_BACKEND; }
         @Override public Latch latch() { return latch; }
@@ -237,6 +255,10 @@ final class TestEnvironment implements SessionEnvironment {
             beforeLocal = null;
         }
 
+        /** Always a new number: callers never trust a cache of these simple settings. */
+        @Override public long changeCount() { return ++changes; }
+
+        private long changes;
         @Override public List<Map.Entry<String, String>> takeReportChanges() { return List.of(); }
 
         @Override public List<Map.Entry<String, String>> reportedValues() { return List.of(); }

@@ -54,4 +54,25 @@ class TypeIOTest {
         assertEquals("Sun Mar 01 13:00:00 2020 CET", DateTimes.formatTimestamptz(t, pg));
         assertEquals("2020-03-01 13:00:00+01", DateTimes.formatTimestamptz(t, FormatSettings.of("ISO", null, "Europe/Paris", "1", "hex")));
     }
+
+    private static byte[] int8(long v) { return ByteBuffer.allocate(8).putLong(v).array(); }
+
+    private static void assertOutOfRange(String message, PgType type, byte[] data) {
+        org.pgkernel.kernel.api.PgException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.pgkernel.kernel.api.PgException.class, () -> TypeIO.fromBinary(type, data, FormatSettings.DEFAULT));
+        assertEquals(org.pgkernel.kernel.api.SqlState.DATETIME_FIELD_OVERFLOW, e.sqlState());
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void binary_datetimes_outside_postgres_ranges_are_22008_not_a_crash() {
+        assertOutOfRange("time out of range", PgType.TIME, int8(2056258666383557552L));
+        assertOutOfRange("time out of range", PgType.TIME, int8(-1));
+        assertEquals(java.time.LocalTime.MAX, TypeIO.fromBinary(PgType.TIME, int8(86_400_000_000L), FormatSettings.DEFAULT));
+        assertOutOfRange("timestamp out of range", PgType.TIMESTAMP, int8(9223371331200000000L));
+        assertOutOfRange("timestamp out of range", PgType.TIMESTAMPTZ, int8(-211813488000000001L));
+        assertOutOfRange("date out of range", PgType.DATE, ByteBuffer.allocate(4).putInt(-2451546).array());
+        assertEquals(java.time.LocalDate.of(2000, 1, 2),
+                TypeIO.fromBinary(PgType.DATE, ByteBuffer.allocate(4).putInt(1).array(), FormatSettings.DEFAULT));
+    }
 }

@@ -81,8 +81,15 @@ public final class ChannelConnection implements FrontendConnection {
      */
     private volatile boolean inputShutdown;
 
+    /** The socket the backend writes to itself (see {@link #flush()}); null where it may not. */
+    private final java.nio.channels.SocketChannel direct;
+    /** Writes handed to the event loop and not yet completed. */
+    private final java.util.concurrent.atomic.AtomicInteger queuedInNetty = new java.util.concurrent.atomic.AtomicInteger();
+    private final io.netty.channel.ChannelFutureListener dequeued = f -> queuedInNetty.decrementAndGet();
+
     public ChannelConnection(Channel channel, boolean unixSocket) {
         this.channel = Objects.requireNonNull(channel);
+        this.direct = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? DirectChannels.socketOf(channel) : null;
         this.unixSocket = unixSocket;
         this.sink = new PooledSink(channel.alloc());
         this.writer = new MessageWriter(sink, () -> clientEncoding);
@@ -173,10 +180,41 @@ public final class ChannelConnection implements FrontendConnection {
         return writer;
     }
 
+    /**
+     * Hands the answer to the socket. While nothing of ours waits in Netty's outbound buffer,
+     * the backend writes to the non-blocking socket itself; what the socket does not take (or
+     * everything, while earlier bytes are still queued, or over TLS) goes to the event loop, so
+     * bytes never overtake each other and Netty's writability still reflects a slow reader.
+     */
     @Override
     public void flush() {
         ByteBuf out = sink.take();
-        if (out != null) channel.writeAndFlush(out, channel.voidPromise());
+        if (out == null) return;
+        if (direct != null && queuedInNetty.get() == 0) {
+            try {
+                int n = out.readableBytes();
+                java.nio.ByteBuffer nio = out.nioBufferCount() == 1 ? out.internalNioBuffer(out.readerIndex(), n) : out.nioBuffer();
+                int written = 0;
+                while (written < n) {
+                    int w = direct.write(nio);
+                    if (w <= 0) break;
+                    written += w;
+                }
+                out.skipBytes(written);
+            } catch (IOException e) {
+                // the peer is gone; the event loop will see it too. cf. pq_flush's COMMERROR
+                out.release();
+                LOG.info("could not send data to client: {}", e.getMessage());
+                channel.close();
+                return;
+            }
+            if (!out.isReadable()) {
+                out.release();
+                return;
+            }
+        }
+        queuedInNetty.incrementAndGet();
+        channel.writeAndFlush(out).addListener(dequeued);
     }
 
     @Override
@@ -200,6 +238,10 @@ public final class ChannelConnection implements FrontendConnection {
         }
         sink.release();
         channel.close();
+    }
+
+    Channel channelForTests() {
+        return channel;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.pgkernel.wire.internal.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +129,59 @@ class WireServerTest {
             while (c.isOpen()) latch.await(100);
             c.close();
             assertEquals(-1, s.getInputStream().read());
+        }
+    }
+
+    @Test
+    void answers_larger_than_the_socket_buffer_arrive_whole_and_in_order() throws Exception {
+        int port = freePort();
+        server.open(settings(port, "127.0.0.1", "")::get, dataDir);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.getOutputStream().write(frontend().startup(196608, Map.of("user", "u")).bytes());
+            FrontendConnection c = connections.poll(10, TimeUnit.SECONDS);
+            // the backend writes to the socket itself while Netty holds nothing of it
+            assertTrue(DirectChannels.socketOf(((ChannelConnection) c).channelForTests()) != null);
+            Latch latch = new Latch();
+            c.setWakeup(latch);
+            int rounds = 64;
+            byte[] payload = new byte[60_000];
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    java.io.InputStream in = s.getInputStream();
+                    byte[] buf = new byte[4096];
+                    long want = (long) rounds * (payload.length + 5);
+                    while (got.size() < want) {
+                        int n = in.read(buf);
+                        if (n < 0) break;
+                        got.write(buf, 0, n);
+                        if (got.size() % 7 == 0) Thread.sleep(1); // a slow reader now and then
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            for (int r = 0; r < rounds; r++) {
+                java.util.Arrays.fill(payload, (byte) r);
+                c.writer().copyData(payload);
+                c.flush();
+                while (!c.isWritable() && c.isOpen()) {
+                    latch.reset();
+                    if (c.isWritable()) break;
+                    latch.await(100);
+                }
+            }
+            reader.join(30_000);
+            assertNull(failure.get());
+            byte[] all = got.toByteArray();
+            assertEquals(rounds * (payload.length + 5), all.length);
+            for (int r = 0; r < rounds; r++) {
+                int at = r * (payload.length + 5);
+                assertEquals('d', all[at]);
+                for (int i = 0; i < payload.length; i += 997) assertEquals((byte) r, all[at + 5 + i], "round " + r);
+            }
+            c.close();
         }
     }
 
