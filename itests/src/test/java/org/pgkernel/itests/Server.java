@@ -1,65 +1,138 @@
 package org.pgkernel.itests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-/** A server made from the assembled distribution with its own bin/ tools, in a temp directory. */
+/**
+ * A server made from the assembled distribution with its own bin/ tools, in a directory of
+ * its own (under {@code pgkernel.it.dir}, which failsafe points at target/it-servers, else
+ * the temp directory): initdb'd data directory, server.log, and optionally a Unix-socket
+ * directory (kept in /tmp: a socket path must fit in 107 bytes).
+ *
+ * <p>Closing stops the server with an immediate shutdown if it still runs and deletes the
+ * bulky Felix cache, keeping the configuration and the log for a post-mortem.
+ */
 final class Server implements AutoCloseable {
     static final Path DIST = Path.of(System.getProperty("pgkernel.dist", "../distribution/target/pgkernel")).toAbsolutePath();
+    static final Duration TOOL_TIMEOUT = Duration.ofSeconds(120);
 
     final Path dir;
     final Path data;
     final int port;
+    /** The Unix-socket directory, or null when the server listens on TCP only. */
+    final Path socketDir;
 
-    private Server(Path dir, int port) {
+    private Server(Path dir, int port, Path socketDir) {
         this.dir = dir;
         this.data = dir.resolve("data");
         this.port = port;
+        this.socketDir = socketDir;
     }
 
+    /** A TCP-only server on 127.0.0.1 and a free port; {@code extraConf} lines go last in postgresql.conf. */
     static Server create(String... extraConf) throws Exception {
-        Path dir = Files.createTempDirectory("pgkernel-it");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Server srv = new Server(dir, port);
+        return create(false, extraConf);
+    }
+
+    /** As {@link #create(String...)}, also listening on a Unix socket in a fresh directory ({@link #socketDir}). */
+    static Server createWithSocket(String... extraConf) throws Exception {
+        return create(true, extraConf);
+    }
+
+    private static Server create(boolean unixSocket, String... extraConf) throws Exception {
+        Path dir = newDirectory();
+        Path sock = unixSocket ? Files.createTempDirectory(Path.of("/tmp"), "pgk-sock") : null;
+        Server srv = new Server(dir, freePort(), sock);
         Result r = srv.tool("initdb", "-D", srv.data.toString(), "-U", "postgres", "-A", "trust", "-N");
         if (r.code != 0) throw new IllegalStateException("initdb failed: " + r.output);
-        List<String> conf = new ArrayList<>(List.of("listen_addresses = '127.0.0.1'", "port = " + port,
-                "unix_socket_directories = ''", "timezone = 'UTC'", "log_timezone = 'UTC'"));
+        List<String> conf = new ArrayList<>(List.of("listen_addresses = '127.0.0.1'", "port = " + srv.port,
+                "unix_socket_directories = '" + (sock == null ? "" : sock.toString()) + "'",
+                "timezone = 'UTC'", "log_timezone = 'UTC'"));
         conf.addAll(List.of(extraConf));
-        Files.writeString(srv.data.resolve("postgresql.conf"), "\n" + String.join("\n", conf) + "\n",
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        Files.writeString(srv.data.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 trust\n", StandardCharsets.UTF_8);
+        srv.appendConf(conf.toArray(String[]::new));
+        Files.writeString(srv.data.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+                StandardCharsets.UTF_8);
         return srv;
+    }
+
+    /** A fresh directory for one server (or one embedded framework). */
+    static Path newDirectory() throws IOException {
+        String base = System.getProperty("pgkernel.it.dir");
+        if (base == null) return Files.createTempDirectory("pgkernel-it");
+        Path b = Path.of(base);
+        Files.createDirectories(b);
+        return Files.createTempDirectory(b, "pgkernel-it");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Appends lines to postgresql.conf; later lines win, as in PostgreSQL. */
+    void appendConf(String... lines) throws IOException {
+        Files.writeString(data.resolve("postgresql.conf"), "\n" + String.join("\n", lines) + "\n",
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     Result start() throws Exception {
         return tool("pg_ctl", "-D", data.toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "start");
     }
 
+    /** Starts the server and fails, with pg_ctl's output and the server log, when it does not come up. */
+    void startOrFail() throws Exception {
+        Result r = start();
+        if (r.code != 0) throw new AssertionError("pg_ctl start failed: " + r.output + "\n--- server.log\n" + log());
+    }
+
     Result stop(String mode) throws Exception {
         return tool("pg_ctl", "-D", data.toString(), "-m", mode, "-w", "-t", "60", "stop");
     }
 
-    String log() throws IOException { return Files.readString(dir.resolve("server.log"), StandardCharsets.UTF_8); }
+    /** {@code pg_ctl stop -w} in the background, for shutdowns that wait on open sessions. */
+    Command.Running stopInBackground(String mode) throws IOException {
+        return Command.start(List.of(DIST.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-m", mode,
+                "-w", "-t", "60", "stop"));
+    }
+
+    boolean isRunning() { return Files.exists(data.resolve("postmaster.pid")); }
+
+    String log() throws IOException {
+        Path f = dir.resolve("server.log");
+        return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+    }
 
     Connection connect() throws SQLException {
+        return connect(new Properties());
+    }
+
+    /** A pgjdbc session as postgres over TCP; {@code props} are pgjdbc connection properties. */
+    Connection connect(Properties props) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
+        // a hung server must fail the test, not hang it
+        p.setProperty("connectTimeout", "10");
+        p.setProperty("socketTimeout", "60");
+        p.putAll(props);
+        return DriverManager.getConnection(jdbcUrl(), p);
     }
+
+    String jdbcUrl() { return "jdbc:postgresql://127.0.0.1:" + port + "/postgres"; }
 
     record Result(int code, String output) { }
 
@@ -67,17 +140,30 @@ final class Server implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(DIST.resolve("bin").resolve(name).toString());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(name + " did not finish");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        Command.Result r = Command.run(TOOL_TIMEOUT, cmd);
+        return new Result(r.code(), r.stdout() + r.stderr());
     }
 
     @Override
     public void close() throws Exception {
-        if (Files.exists(data.resolve("postmaster.pid"))) tool("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop");
+        try {
+            if (isRunning()) tool("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop");
+        } finally {
+            deleteTree(data.resolve("pg_bundles"));
+            if (socketDir != null) deleteTree(socketDir);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
     }
 }

@@ -22,6 +22,17 @@ public interface Postmaster {
     GucRegistry settings();
 
     /**
+     * What version() returns and the postmaster logs first ("starting …"): PostgreSQL's
+     * shape, "PostgreSQL 15.x (pgkernel v) on arch-pc-linux-gnu, compiled by OpenJDK n, 64-bit".
+     */
+    default String versionString() {
+        String arch = System.getProperty("os.arch", "x86_64");
+        if (arch.equals("amd64")) arch = "x86_64";
+        return "PostgreSQL " + settings().value("server_version") + " (pgkernel 0.1.0) on " + arch
+                + "-pc-linux-gnu, compiled by OpenJDK " + Runtime.version().feature() + ", 64-bit";
+    }
+
+    /**
      * Launches a process of the given type running {@code body}. For client backends this is
      * fork() after the startup packet. Throws FATAL 57P03 when the postmaster's state does
      * not admit this kind of process (cf. canAcceptConnections()).

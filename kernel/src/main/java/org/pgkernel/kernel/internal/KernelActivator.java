@@ -44,6 +44,10 @@ public final class KernelActivator implements BundleActivator {
     private ServiceRegistration<Postmaster> registration;
     private volatile PostmasterMain postmaster;
     private Thread thread;
+    /** The framework is stopping this bundle: the postmaster's end must not stop the framework again. */
+    private volatile boolean stopping;
+    /** The JVM's handlers from before ours, given back in stop(). */
+    private final Map<String, sun.misc.SignalHandler> previousHandlers = new LinkedHashMap<>();
 
     @Override
     public void start(BundleContext context) {
@@ -98,13 +102,13 @@ public final class KernelActivator implements BundleActivator {
         thread = Thread.ofPlatform().name("postmaster").start(() -> {
             ServerLog.bind(null);
             int code = pm.run();
-            exit(context, code);
+            if (!stopping) exit(context, code);
         });
     }
 
-    private static void installSignalHandlers(PostmasterMain pm, Path dataDir) {
-        Signal.handle(new Signal("TERM"), s -> pm.requestShutdown(PostmasterMain.Shutdown.SMART));
-        Signal.handle(new Signal("INT"), s -> {
+    private void installSignalHandlers(PostmasterMain pm, Path dataDir) {
+        handle("TERM", s -> pm.requestShutdown(PostmasterMain.Shutdown.SMART));
+        handle("INT", s -> {
             // pg_ctl -m immediate leaves a request file before SIGINT: the JVM reserves SIGQUIT
             Path req = dataDir.resolve("postmaster.shutdown");
             PostmasterMain.Shutdown mode = PostmasterMain.Shutdown.FAST;
@@ -118,15 +122,37 @@ public final class KernelActivator implements BundleActivator {
             }
             pm.requestShutdown(mode);
         });
-        Signal.handle(new Signal("HUP"), s -> pm.requestReload());
+        handle("HUP", s -> pm.requestReload());
     }
 
+    private void handle(String name, sun.misc.SignalHandler h) {
+        previousHandlers.put(name, Signal.handle(new Signal(name), h));
+    }
+
+    private void restoreSignalHandlers() {
+        previousHandlers.forEach((name, h) -> {
+            try {
+                Signal.handle(new Signal(name), h);
+            } catch (IllegalArgumentException ignored) {
+                // the JVM no longer lets us have it; nothing to give back
+            }
+        });
+        previousHandlers.clear();
+    }
+
+    /**
+     * The server ended on its own (shutdown request, fatal start-up error, postgres -C): stop
+     * the framework so the launcher exits with the code. Only when the framework cannot be
+     * stopped at all is the JVM halted; a framework that is already stopping is left alone.
+     */
     private static void exit(BundleContext context, int code) {
         System.setProperty("pgkernel.exitcode", Integer.toString(code));
         Thread.ofPlatform().name("framework-stop").start(() -> {
             try {
                 context.getBundle(0).stop();
-            } catch (BundleException | IllegalStateException e) {
+            } catch (IllegalStateException e) {
+                // our context is no longer valid: the framework is already on its way down
+            } catch (BundleException e) {
                 Runtime.getRuntime().halt(code);
             }
         });
@@ -134,6 +160,8 @@ public final class KernelActivator implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) throws InterruptedException {
+        stopping = true;
+        restoreSignalHandlers();
         PostmasterMain pm = postmaster;
         if (pm != null && thread != null && thread.isAlive()) {
             pm.requestShutdown(PostmasterMain.Shutdown.FAST);

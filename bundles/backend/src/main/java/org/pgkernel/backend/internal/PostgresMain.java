@@ -274,6 +274,7 @@ final class PostgresMain {
                 if (m instanceof FrontendMessage.Terminate) return;
             } catch (PgException e) {
                 if (e.severity() != ErrorSeverity.ERROR) throw e;
+                logError(e);
                 sendError(e);
                 if (doingExtended) ignoreTillSync = true;
             } catch (StackOverflowError e) {
@@ -300,6 +301,7 @@ final class PostgresMain {
             // abort what we can; the session object is rebuilt below
         }
         session = engine.openSession(new Environment());
+        logError(e);
         sendError(e);
         if (doingExtended) ignoreTillSync = true;
     }
@@ -405,7 +407,6 @@ final class PostgresMain {
         switch (m) {
             case FrontendMessage.Query q -> {
                 doingExtended = false;
-                self.clearCancel();
                 beginCommand(q.sql());
                 try {
                     session.simpleQuery(q.sql(), sink);
@@ -436,7 +437,6 @@ final class PostgresMain {
             }
             case FrontendMessage.Execute e -> {
                 doingExtended = true;
-                self.clearCancel();
                 status.reportActivity("active", null);
                 session.execute(e.portalName(), e.maxRows(), sink);
             }
@@ -472,7 +472,27 @@ final class PostgresMain {
         }
     }
 
+    /** The text of the statement being run (debug_query_string), for the STATEMENT line of a logged error. */
+    private String currentQuery;
+
+    /**
+     * An ERROR goes to the server log too, as elog.c's EmitErrorReport() sends it, with its
+     * DETAIL and HINT, then "STATEMENT:  …" when log_min_error_statement lets it through.
+     */
+    private void logError(PgException e) {
+        if (!LOG.isErrorEnabled()) return; // log_min_messages above error
+        ServerLog.write(org.pgkernel.logging.Severity.ERROR, e.getMessage(), null);
+        if (e.detail() != null) ServerLog.writeExtra("DETAIL", e.detail());
+        if (e.hint() != null) ServerLog.writeExtra("HINT", e.hint());
+        String q = currentQuery;
+        if (q != null && settings != null && org.pgkernel.logging.Severity.ERROR.compareTo(
+                org.pgkernel.logging.Severity.ofSetting(settings.show("log_min_error_statement"))) >= 0) {
+            ServerLog.writeExtra("STATEMENT", q.replace("\n", "\n\t")); // append_with_tabs()
+        }
+    }
+
     private void beginCommand(String query) {
+        currentQuery = query;
         status.reportActivity("active", query);
         ServerLog.context().commandTag = null;
     }

@@ -282,6 +282,7 @@ public final class PostmasterMain implements Postmaster {
             report(e);
             return 1;
         }
+        LOG.info("starting {}", versionString()); // after the lock file, before the sockets
         try {
             createSharedMemory();
             listener = awaitListener();
@@ -289,7 +290,6 @@ public final class PostmasterMain implements Postmaster {
             String sockDir = opened.socketDirectory();
             if (!sockDir.isEmpty() && !Path.of(sockDir).isAbsolute()) sockDir = dataDir.resolve(sockDir).normalize().toString();
             pidFile.addListenInfo(sockDir, opened.listenAddress(), shmem.key());
-            for (String d : opened.describe()) LOG.info("{}", d);
             startup();
             serverLoop();
         } catch (PgException e) {

@@ -39,6 +39,8 @@ public final class Proc implements ServerProcess {
     private volatile ErrorSeverity terminateSeverity = ErrorSeverity.FATAL;
     /** Process array slot, -1 when the process holds none. */
     volatile int slot = -1;
+    /** The process's own process-array slot while it holds one; written only by the process itself. */
+    volatile ProcArray.Slot status;
 
     public Proc(int pid, int cancelKey, BackendType type, String title) {
         this.pid = pid;
@@ -134,6 +136,8 @@ public final class Proc implements ServerProcess {
     public void setWaitEvent(String t, String name) {
         waitEventType = t;
         waitEvent = name;
+        ProcArray.Slot st = status;
+        if (st != null) st.reportWait(t, name); // pgstat_report_wait_start(): pg_stat_activity shows it
     }
 
     @Override public void holdCancelInterrupts() { cancelHoldoff++; }

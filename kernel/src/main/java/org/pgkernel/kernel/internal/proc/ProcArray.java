@@ -98,6 +98,7 @@ public final class ProcArray {
                     && INT.compareAndSet(mem, base + OFF_PID, 0, proc.pid())) {
                 proc.slot = i;
                 Slot s = new Slot(base);
+                proc.status = s;
                 s.begin();
                 mem.set(ValueLayout.JAVA_INT, base + OFF_TYPE, proc.backendType().ordinal());
                 mem.set(ValueLayout.JAVA_INT, base + OFF_STATE, client ? 7 : 0);
@@ -125,6 +126,7 @@ public final class ProcArray {
         int i = proc.slot;
         if (i < 0) return;
         long base = (long) i * slotSize;
+        proc.status = null;
         INT.setVolatile(mem, base + OFF_PID, 0);
         proc.slot = -1;
     }

@@ -30,7 +30,6 @@ class ProcArrayTest {
         ProcArray pa = array(3, 2, 1024);
         Proc p = new Proc(4711, 1, BackendType.CLIENT_BACKEND, "postgres");
         ProcArray.Slot s = pa.claim(p);
-        assertEquals("starting", "starting");
         s.reportSession(5, "postgres", 10, "alice", "127.0.0.1", 40000, "psql");
         s.reportActivity("active", "SELECT 'marker query' AS m");
         Activity a = row(pa, 4711);
@@ -47,6 +46,21 @@ class ProcArrayTest {
         a = row(pa, 4711);
         assertEquals("idle", a.state());
         assertEquals("SELECT 'marker query' AS m", a.query(), "an idle session shows its last query");
+    }
+
+    @Test
+    void aProcessWaitEventShowsInItsSlot() {
+        ProcArray pa = array(2, 1, 100);
+        Proc p = new Proc(11, 1, BackendType.CLIENT_BACKEND, "postgres");
+        pa.claim(p);
+        p.setWaitEvent("Timeout", "PgSleep");
+        assertEquals("Timeout", row(pa, 11).waitEventType());
+        assertEquals("PgSleep", row(pa, 11).waitEvent());
+        p.setWaitEvent(null, null);
+        assertNull(row(pa, 11).waitEventType());
+        pa.release(p);
+        p.setWaitEvent("Timeout", "PgSleep"); // after release the slot is not touched
+        assertTrue(pa.read().isEmpty());
     }
 
     @Test

@@ -84,8 +84,7 @@ public final class Functions {
         PgType TS = PgType.TIMESTAMP;
 
         // --- session and server information
-        b.add("version", T, S, (a, c) -> "PostgreSQL " + setting(c, "server_version")
-                + " (pgkernel 0.1.0) on x86_64-pc-linux-gnu, compiled by OpenJDK 25, 64-bit");
+        b.add("version", T, S, (a, c) -> c.env().postmaster().versionString());
         b.add("pg_backend_pid", I4, S, (a, c) -> c.env().process().pid());
         b.add("pg_postmaster_start_time", TZ, S, (a, c) -> c.env().postmaster().startTime());
         b.add("pg_conf_load_time", TZ, S, (a, c) -> c.env().postmaster().settings().confLoadTime());

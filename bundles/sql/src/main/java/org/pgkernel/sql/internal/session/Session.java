@@ -206,7 +206,10 @@ public final class Session implements SqlSession {
     private List<Ast.Stmt> parse(String sql, Consumer<PgException> notices) {
         refreshFormat();
         List<Token> tokens = new Lexer(sql, standardConformingStrings, escapeStringWarning, notices).tokens();
-        return new Parser(sql, tokens).statements();
+        env.process().checkForInterrupts(); // a long statement text: a cancel that came meanwhile ends it here
+        List<Ast.Stmt> stmts = new Parser(sql, tokens).statements();
+        env.process().checkForInterrupts();
+        return stmts;
     }
 
     private static int maxParam(String sql) {
@@ -616,6 +619,7 @@ public final class Session implements SqlSession {
                 Analyzer analyzer = new Analyzer(sql, types, format, transactionStart);
                 analyzed = analyzer.select(s);
                 analyzer.checkParameters();
+                env.process().checkForInterrupts();
             } else if (stmt instanceof Ast.DmlStmt d) {
                 throw relationMissing(sql, d.relation());
             } else if (stmt instanceof Ast.UnsupportedStmt u) {

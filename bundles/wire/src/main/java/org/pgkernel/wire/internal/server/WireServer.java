@@ -258,7 +258,8 @@ public final class WireServer {
                 .channelFactory(NioServerDomainSocketChannel::new)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // Netty's NIO Unix-domain channel knows no ALLOW_HALF_CLOSURE (it would log a WARNING
+                // per connection): a client that shuts its writing side there is simply closed
                 .childHandler(new ClientInitializer(connections, cancels, authTimeout, true));
         ChannelFuture f = b.bind(UnixDomainSocketAddress.of(socket)).awaitUninterruptibly();
         if (!f.isSuccess()) {
