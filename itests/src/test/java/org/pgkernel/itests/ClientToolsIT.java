@@ -43,6 +43,25 @@ class ClientToolsIT {
         return Command.run(Duration.ofSeconds(60), cmd);
     }
 
+    /**
+     * client_encoding LATIN1: psql's bytes are converted to the server's UTF8 and back, and a
+     * character LATIN1 cannot carry is 22P05 worded as PostgreSQL words it.
+     */
+    @Test
+    void psql_in_latin1_gets_its_characters_converted() throws Exception {
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("latin1", ".sql");
+        java.nio.file.Files.write(script, ("\\set VERBOSITY verbose\n"
+                + "SELECT length('caf\u00e9'), 'caf\u00e9' = U&'caf\\00E9', current_setting('client_encoding');\n"
+                + "SELECT E'\\u20AC';\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "PGCLIENTENCODING=LATIN1", ClientTools.psql().toString(),
+                "-X", "-At", "-h", "127.0.0.1", "-p", Integer.toString(srv.port), "-U", "postgres", "-d", "postgres",
+                "-f", script.toString()));
+        Command.Result r = Command.run(Duration.ofSeconds(60), cmd);
+        assertEquals("4|t|LATIN1\n", r.stdout(), r.toString());
+        assertEquals("psql:" + script + ":3: ERROR:  22P05: character with byte sequence 0xe2 0x82 0xac in encoding "
+                + "\"UTF8\" has no equivalent in encoding \"LATIN1\"\n", r.stderr(), r.toString());
+    }
+
     @Test
     void psql_runs_select_1_over_tcp() throws Exception {
         Command.Result r = psql("127.0.0.1", "-c", "SELECT 1");
