@@ -20,7 +20,7 @@ final class InitDb {
     static int run(String[] args) {
         String dataDir = null, user = System.getProperty("user.name"), auth = null, authHost = null, authLocal = null;
         String pwfile = null, encoding = "UTF8", locale = "C";
-        boolean noSync = false;
+        boolean noSync = false, pwprompt = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = null;
@@ -39,7 +39,12 @@ final class InitDb {
                 }
                 case "-D", "--pgdata" -> dataDir = v != null ? v : next(args, ++i);
                 case "-U", "--username" -> user = v != null ? v : next(args, ++i);
-                case "-A", "--auth" -> auth = v != null ? v : next(args, ++i);
+                case "-A", "--auth" -> {
+                    auth = v != null ? v : next(args, ++i);
+                    String[] both = authBoth(auth);
+                    authLocal = both[0];
+                    authHost = both[1];
+                }
                 case "--auth-host" -> authHost = v != null ? v : next(args, ++i);
                 case "--auth-local" -> authLocal = v != null ? v : next(args, ++i);
                 case "--pwfile" -> pwfile = v != null ? v : next(args, ++i);
@@ -50,11 +55,18 @@ final class InitDb {
                 }
                 case "--no-locale" -> locale = "C";
                 case "-N", "--no-sync" -> noSync = true;
-                case "-k", "--data-checksums", "-n", "--no-clean", "-s", "--show", "--no-instructions", "-W", "--pwprompt" -> { }
+                case "-W", "--pwprompt" -> pwprompt = true;
+                case "-k", "--data-checksums", "-n", "--no-clean", "-s", "--show", "--no-instructions" -> { }
                 default -> {
                     if (a.startsWith("-D") && a.length() > 2) { dataDir = a.substring(2); break; }
                     if (a.startsWith("-U") && a.length() > 2) { user = a.substring(2); break; }
-                    if (a.startsWith("-A") && a.length() > 2) { auth = a.substring(2); break; }
+                    if (a.startsWith("-A") && a.length() > 2) {
+                        auth = a.substring(2);
+                        String[] both = authBoth(auth);
+                        authLocal = both[0];
+                        authHost = both[1];
+                        break;
+                    }
                     if (a.startsWith("-E") && a.length() > 2) { encoding = a.substring(2); break; }
                     if (!a.startsWith("-") && dataDir == null) { dataDir = a; break; }
                     System.err.println("initdb: error: unrecognized option: " + a);
@@ -77,15 +89,24 @@ final class InitDb {
             System.err.println("initdb: error: superuser name \"" + user + "\" is disallowed; role names cannot begin with \"pg_\"");
             return 1;
         }
-        String hostMethod = authHost != null ? authHost : auth != null ? auth : "trust";
-        String localMethod = authLocal != null ? authLocal : auth != null ? auth : "trust";
-        for (String m : List.of(hostMethod, localMethod)) {
-            if (!List.of("trust", "reject", "md5", "password", "scram-sha-256", "peer", "ident", "cert", "pam", "ldap", "radius", "gss", "sspi").contains(m)) {
-                System.err.println("initdb: error: invalid authentication method \"" + m + "\" for \"" + (m.equals(hostMethod) ? "host" : "local") + "\" connections");
-                return 1;
-            }
+        if (pwprompt && pwfile != null) {
+            System.err.println("initdb: error: password prompt and password file cannot be specified together");
+            return 1;
         }
-        if (pwfile == null && (needsPassword(hostMethod) || needsPassword(localMethod))) {
+        // cf. check_authmethod_unspecified(): what is not given is trust, with a warning at the end
+        boolean authWarning = authLocal == null || authHost == null;
+        String hostMethod = authHost != null ? authHost : "trust";
+        String localMethod = authLocal != null ? authLocal : "trust";
+        if (!validMethod(localMethod, LOCAL_METHODS)) {
+            System.err.println("initdb: error: invalid authentication method \"" + localMethod + "\" for \"local\" connections");
+            return 1;
+        }
+        if (!validMethod(hostMethod, HOST_METHODS)) {
+            System.err.println("initdb: error: invalid authentication method \"" + hostMethod + "\" for \"host\" connections");
+            return 1;
+        }
+        // cf. check_need_password(): only when both kinds of connection would need one
+        if (pwfile == null && !pwprompt && needsPassword(hostMethod) && needsPassword(localMethod)) {
             System.err.println("initdb: error: must specify a password for the superuser to enable password authentication");
             return 1;
         }
@@ -109,12 +130,22 @@ final class InitDb {
             }
             String password = null;
             if (pwfile != null) {
-                List<String> lines = Files.readAllLines(Path.of(pwfile), StandardCharsets.UTF_8);
-                if (lines.isEmpty()) {
+                String content;
+                try {
+                    content = Files.readString(Path.of(pwfile), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    System.err.println("initdb: error: could not open file \"" + pwfile + "\" for reading: " + reason(e));
+                    return 1;
+                }
+                if (content.isEmpty()) {
                     System.err.println("initdb: error: password file \"" + pwfile + "\" is empty");
                     return 1;
                 }
-                password = lines.get(0);
+                int eol = content.indexOf('\n');
+                password = stripCrLf(eol < 0 ? content : content.substring(0, eol));
+            } else if (pwprompt) {
+                password = promptPassword();
+                if (password == null) return 1;
             }
             System.out.println("The files belonging to this database system will be owned by user \"" + System.getProperty("user.name") + "\".");
             System.out.println("This user must also own the server process.");
@@ -147,9 +178,10 @@ final class InitDb {
             String conf = Files.readString(templates.resolve("postgresql.conf"), StandardCharsets.UTF_8)
                     .replace("@TIMEZONE@", tz).replace("@LOCALE@", locale);
             write(dir.resolve("postgresql.conf"), conf);
+            // cf. setup_config(): the template's tokens, and the trust caution when either method is trust
             String hba = Files.readString(templates.resolve("pg_hba.conf"), StandardCharsets.UTF_8)
                     .replace("@authmethodlocal@", localMethod).replace("@authmethodhost@", hostMethod)
-                    .replace("@authcomment@", hostMethod.equals("trust") && localMethod.equals("trust")
+                    .replace("@authcomment@", hostMethod.equals("trust") || localMethod.equals("trust")
                             ? "\n# CAUTION: Configuring the system for local \"trust\" authentication\n# allows any local user to connect as any PostgreSQL user, including\n# the database superuser.  If you do not trust all your local users,\n# use another authentication method.\n" : "");
             write(dir.resolve("pg_hba.conf"), hba);
             write(dir.resolve("pg_ident.conf"), Files.readString(templates.resolve("pg_ident.conf"), StandardCharsets.UTF_8));
@@ -158,10 +190,8 @@ final class InitDb {
             write(dir.resolve("base/1/PG_VERSION"), Distribution.PG_MAJOR + "\n");
             System.out.println("ok");
             System.out.print("running bootstrap script ... ");
-            // the role list until the catalog tables exist: "name" oid flags [verifier]
-            write(dir.resolve("global/pg_auth"), "\"" + user.replace("\"", "\"\"") + "\" 10 superuser login"
-                    + (password != null ? " " + password.length() : "") + "\n");
-            write(dir.resolve("global/pg_database"), "\"postgres\" 5 10\n\"template1\" 1 10\n\"template0\" 4 10\n");
+            // roles and databases until the catalog tables exist, written by the catalog bundle's own code
+            writeSharedCatalog(dir.resolve("global"), user, password, enc, locale, !noSync);
             writeControlFile(dir);
             System.out.println("ok");
             System.out.println("performing post-bootstrap initialization ... ok");
@@ -169,11 +199,16 @@ final class InitDb {
                 System.out.print("syncing data to disk ... ");
                 syncTree(dir);
                 System.out.println("ok");
+            } else {
+                System.out.println();
+                System.out.println("Sync to disk skipped.");
+                System.out.println("The data directory might become corrupt if the operating system crashes.");
             }
             System.out.println();
-            if (hostMethod.equals("trust") && localMethod.equals("trust") && auth == null) {
-                System.out.println("initdb: warning: enabling \"trust\" authentication for local connections");
-                System.out.println("initdb: hint: You can change this by editing pg_hba.conf or using the option -A, or --auth-local and --auth-host, the next time you run initdb.");
+            if (authWarning) {
+                System.out.flush();
+                System.err.println("initdb: warning: enabling \"trust\" authentication for local connections");
+                System.err.println("initdb: hint: You can change this by editing pg_hba.conf or using the option -A, or --auth-local and --auth-host, the next time you run initdb.");
                 System.out.println();
             }
             System.out.println("Success. You can now start the database server using:");
@@ -181,13 +216,112 @@ final class InitDb {
             System.out.println("    pg_ctl -D " + dataDir + " -l logfile start");
             System.out.println();
             return 0;
+        } catch (CatalogWriteException e) {
+            System.err.println("initdb: error: " + e.getMessage());
+            return 1;
         } catch (IOException e) {
             System.err.println("initdb: error: could not create directory \"" + dataDir + "\": " + e.getMessage());
             return 1;
         }
     }
 
+    /** The shared catalog could not be written; the message says why, as PostgreSQL's would. */
+    private static final class CatalogWriteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CatalogWriteException(String message, Throwable cause) { super(message, cause); }
+    }
+
     private static boolean needsPassword(String m) { return m.equals("md5") || m.equals("password") || m.equals("scram-sha-256"); }
+
+    /** The methods initdb accepts for each kind of line (cf. auth_methods_local / auth_methods_host). */
+    private static final List<String> LOCAL_METHODS = List.of("trust", "reject", "scram-sha-256", "md5", "password", "peer",
+            "radius", "pam", "ldap");
+    private static final List<String> HOST_METHODS = List.of("trust", "reject", "scram-sha-256", "md5", "password", "ident",
+            "radius", "gss", "pam", "ldap", "cert");
+
+    /** check_authmethod_valid(): a listed method, possibly followed by a space and options. */
+    private static boolean validMethod(String m, List<String> valid) {
+        int sp = m.indexOf(' ');
+        return valid.contains(sp < 0 ? m : m.substring(0, sp));
+    }
+
+    /** -A: both methods, except that ident is peer for local lines and peer is ident for host lines. */
+    private static String[] authBoth(String m) {
+        if (m.equals("ident")) return new String[] {"peer", "ident"};
+        if (m.equals("peer")) return new String[] {"peer", "ident"};
+        return new String[] {m, m};
+    }
+
+    private static String stripCrLf(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) end--;
+        return s.substring(0, end);
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
+        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
+        return e.getMessage();
+    }
+
+    /**
+     * -W: the password twice, without echo, from the terminal (simple_prompt()); from standard
+     * input when there is no terminal. Null (after the message) when the two differ.
+     */
+    private static String promptPassword() throws IOException {
+        java.io.Console console = System.console();
+        String first;
+        String second;
+        if (console != null && console.isTerminal()) {
+            char[] a = console.readPassword("Enter new superuser password: ");
+            char[] b = console.readPassword("Enter it again: ");
+            first = a == null ? "" : new String(a);
+            second = b == null ? "" : new String(b);
+        } else {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+            System.err.print("Enter new superuser password: ");
+            System.err.flush();
+            first = in.readLine();
+            System.err.print("\nEnter it again: ");
+            System.err.flush();
+            second = in.readLine();
+            System.err.println();
+            if (first == null) first = "";
+            if (second == null) second = "";
+        }
+        if (!first.equals(second)) {
+            System.err.println("Passwords didn't match.");
+            return null;
+        }
+        return first;
+    }
+
+    /**
+     * Writes DATADIR/global's shared catalog (the superuser with its password, the predefined
+     * roles, template1, template0, postgres) with the catalog bundle's own code: the
+     * distribution's bundles/catalog.jar (with bundles/kernel.jar for the kernel types it names)
+     * in a class loader of its own, and its initdb entry called by reflection with JDK types
+     * only. So the file is written by exactly the code the server reads it with, and the
+     * launcher stays free of bundle code on its class path.
+     */
+    private static void writeSharedCatalog(Path globalDir, String user, String password, String encoding, String locale,
+                                           boolean sync) throws IOException {
+        Path bundles = Distribution.home().resolve("bundles");
+        java.net.URL[] urls = {bundles.resolve("catalog.jar").toUri().toURL(), bundles.resolve("kernel.jar").toUri().toURL()};
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader("pgkernel-catalog", urls, InitDb.class.getClassLoader())) {
+            Class<?> bootstrap = Class.forName("org.pgkernel.catalog.internal.CatalogBootstrap", true, loader);
+            bootstrap.getMethod("initdb", Path.class, String.class, String.class, String.class, String.class, boolean.class)
+                    .invoke(null, globalDir, user, password, encoding, locale, sync);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new CatalogWriteException("could not write file \"" + globalDir.resolve("pg_shared_catalog") + "\": "
+                    + (cause instanceof IOException io ? reason(io) : String.valueOf(cause)), cause);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new CatalogWriteException("could not load the shared catalog code from \"" + bundles.resolve("catalog.jar")
+                    + "\": " + e, e);
+        }
+    }
 
     private static String next(String[] args, int i) {
         if (i >= args.length) {
@@ -250,6 +384,7 @@ final class InitDb {
                       --no-locale           equivalent to --locale=C
                       --pwfile=FILE         read password for the new superuser from file
                   -U, --username=NAME       database superuser name
+                  -W, --pwprompt            prompt for a password for the new superuser
 
                 Less commonly used options:
                   -N, --no-sync             do not wait for changes to be written safely to disk

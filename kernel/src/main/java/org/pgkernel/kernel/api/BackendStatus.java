@@ -19,4 +19,14 @@ public interface BackendStatus {
 
     /** Start of the current transaction, or clears it when {@code active} is false. */
     void reportTransactionStart(boolean active);
+
+    /**
+     * The connection's TLS state for pg_stat_ssl, reported once after authentication of a TLS
+     * connection (pgstat_bestart()); a connection that never reports it shows ssl = false.
+     * {@code clientDn}, {@code clientSerial} (decimal) and {@code issuerDn} are null without a
+     * client certificate.
+     */
+    default void reportSsl(String version, String cipher, int bits, String clientDn, String clientSerial,
+                           String issuerDn) {
+    }
 }

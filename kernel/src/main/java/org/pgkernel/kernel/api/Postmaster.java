@@ -58,6 +58,11 @@ public interface Postmaster {
     /** pg_stat_activity's rows, read from the process array. */
     List<Activity> activity();
 
+    /** pg_stat_ssl's rows: every client backend that has reported its session, read from the process array. */
+    default List<SslStatus> sslStatus() {
+        return List.of();
+    }
+
     /** Asks the postmaster to reload the configuration files (pg_reload_conf()). */
     void requestReload();
 

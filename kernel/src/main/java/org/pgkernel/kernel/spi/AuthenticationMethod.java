@@ -39,7 +39,20 @@ public interface AuthenticationMethod {
         /** The DER bytes of the server certificate (tls-server-end-point), null without TLS. */
         byte[] serverCertificate();
 
-        /** The client's certificate chain subject DN and CN (null without one). */
+        /**
+         * The verified client certificate's subject in RFC 2253 form as OpenSSL prints it
+         * ({@code CN=alice,O=Example}: last RDN first, OpenSSL's short attribute names; what
+         * PostgreSQL's {@code clientname=DN} compares), null without a client certificate.
+         */
         String clientCertificateDn();
+
+        /**
+         * The verified client certificate's common name (the subject's first CN), what the
+         * {@code cert} method and {@code clientcert=verify-full} compare with the user name by
+         * default; null without a client certificate or when it has no CN.
+         */
+        default String clientCertificateCn() {
+            return null;
+        }
     }
 }

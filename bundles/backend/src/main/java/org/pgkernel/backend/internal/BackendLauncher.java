@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.pgkernel.catalog.api.SharedCatalog;
 import org.pgkernel.hba.api.HbaService;
 import org.pgkernel.kernel.api.BackendType;
 import org.pgkernel.kernel.api.PgException;
@@ -33,6 +34,10 @@ public final class BackendLauncher implements ConnectionHandler {
     @Reference
     private HbaService hba;
 
+    /** Roles, memberships and databases: who may connect where (mandatory, as pg_authid is). */
+    @Reference
+    private SharedCatalog catalog;
+
     private final Map<String, AuthenticationMethod> methods = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -44,7 +49,7 @@ public final class BackendLauncher implements ConnectionHandler {
     public void startup(FrontendConnection connection, StartupPacket packet) {
         try {
             postmaster.launch(BackendType.CLIENT_BACKEND, "postgres: starting",
-                    self -> new PostgresMain(postmaster, sqlEngine, hba, methods, connection, packet, self).run());
+                    self -> new PostgresMain(postmaster, catalog, sqlEngine, hba, methods, connection, packet, self).run());
         } catch (PgException e) {
             // no process was made: answer from here, as a dead-end child would (cf. BackendStartup())
             connection.writer().errorResponse(PostgresMain.fields(e));

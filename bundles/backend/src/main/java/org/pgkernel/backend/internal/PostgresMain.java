@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.pgkernel.catalog.api.Database;
+import org.pgkernel.catalog.api.Role;
+import org.pgkernel.catalog.api.SharedCatalog;
 import org.pgkernel.hba.api.ConnectionRequest;
 import org.pgkernel.hba.api.HbaMatch;
 import org.pgkernel.hba.api.HbaService;
@@ -59,6 +62,7 @@ final class PostgresMain {
     private static final int FLUSH_THRESHOLD = 64 * 1024;
 
     private final Postmaster postmaster;
+    private final SharedCatalog catalog;
     private final SqlEngine engine;
     private final HbaService hba;
     private final Map<String, AuthenticationMethod> methods;
@@ -82,9 +86,10 @@ final class PostgresMain {
     private String applicationName = "";
     private final Instant sessionStart = Instant.now();
 
-    PostgresMain(Postmaster postmaster, SqlEngine engine, HbaService hba, Map<String, AuthenticationMethod> methods,
-                 FrontendConnection conn, StartupPacket packet, ServerProcess self) {
+    PostgresMain(Postmaster postmaster, SharedCatalog catalog, SqlEngine engine, HbaService hba,
+                 Map<String, AuthenticationMethod> methods, FrontendConnection conn, StartupPacket packet, ServerProcess self) {
         this.postmaster = postmaster;
+        this.catalog = catalog;
         this.engine = engine;
         this.hba = hba;
         this.methods = methods;
@@ -163,26 +168,22 @@ final class PostgresMain {
         self.setTitle("postgres: " + user + " " + database + " " + host + " authentication");
 
         status = postmaster.initProcess(self, true);
+        if (conn.isSsl()) {
+            // pg_stat_ssl (pgstat_bestart()); shown once the session is reported
+            var tls = conn.tlsSession();
+            status.reportSsl(tls.version(), tls.cipher(), tls.bits(), tls.clientDn(), tls.clientSerial(), tls.issuerDn());
+        }
 
         ConnectionRequest req = conn.isUnixSocket()
                 ? ConnectionRequest.local(database, user)
                 : ConnectionRequest.tcp(((InetSocketAddress) remote).getAddress(), database, user);
         req = req.withSsl(conn.isSsl()).withReplication(replication != null && !replication.equalsIgnoreCase("false")
-                && !replication.equals("0") && !replication.equalsIgnoreCase("off"));
+                && !replication.equals("0") && !replication.equalsIgnoreCase("off")).withRoles(catalog::isMemberOf);
         HbaMatch match = hba.match(req);
         authenticate(match, host);
 
-        RoleCatalog.Role role = RoleCatalog.role(postmaster.dataDirectory(), user);
-        if (role == null) {
-            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "role \"%s\" does not exist", user);
-        }
-        if (!role.login()) {
-            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "role \"%s\" is not permitted to log in", user);
-        }
-        RoleCatalog.Database db = RoleCatalog.database(postmaster.dataDirectory(), database);
-        if (db == null) {
-            throw PgException.fatal(SqlState.INVALID_CATALOG_NAME, "database \"%s\" does not exist", database);
-        }
+        Role role = checkRole();
+        Database db = checkDatabase(role);
 
         Map<String, String> sessionParams = new LinkedHashMap<>(params);
         sessionParams.put("session_authorization", user);
@@ -205,6 +206,46 @@ final class PostgresMain {
         settings.takeReportChanges();
         out.backendKeyData(self.pid(), self.cancelKey());
         self.setTitle("postgres: " + user + " " + database + " " + host + " idle");
+    }
+
+    /**
+     * cf. InitializeSessionUserId(): the role must exist, may log in, and (unless a superuser)
+     * stay within its connection limit. Asked after authentication, as PostgreSQL asks.
+     */
+    private Role checkRole() {
+        Role role = catalog.role(user).orElseThrow(() -> PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                "role \"%s\" does not exist", user));
+        if (!role.login()) {
+            throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "role \"%s\" is not permitted to log in", user);
+        }
+        if (role.connLimit() >= 0 && !role.superuser()
+                && countOthers(a -> a.usesysid() == role.oid()) + 1 > role.connLimit()) {
+            throw PgException.fatal(SqlState.TOO_MANY_CONNECTIONS, "too many connections for role \"%s\"", user);
+        }
+        return role;
+    }
+
+    /** cf. InitPostgres() and CheckMyDatabase(): the database must exist, accept connections and have room. */
+    private Database checkDatabase(Role role) {
+        Database db = catalog.database(database).orElseThrow(() -> PgException.fatal(SqlState.INVALID_CATALOG_NAME,
+                "database \"%s\" does not exist", database));
+        if (!db.allowConnections()) {
+            throw PgException.fatal(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "database \"%s\" is not currently accepting connections", database);
+        }
+        if (db.connLimit() >= 0 && !role.superuser() && countOthers(a -> a.datid() == db.oid()) + 1 > db.connLimit()) {
+            throw PgException.fatal(SqlState.TOO_MANY_CONNECTIONS, "too many connections for database \"%s\"", database);
+        }
+        return db;
+    }
+
+    /** How many other client backends the process array shows matching {@code which}. */
+    private int countOthers(java.util.function.Predicate<org.pgkernel.kernel.api.Activity> which) {
+        int n = 0;
+        for (org.pgkernel.kernel.api.Activity a : postmaster.activity()) {
+            if (a.pid() != self.pid() && "client backend".equals(a.backendType()) && which.test(a)) n++;
+        }
+        return n;
     }
 
     private void authenticate(HbaMatch match, String host) {
@@ -237,8 +278,9 @@ final class PostgresMain {
         @Override public String userName() { return user; }
         @Override public String databaseName() { return database; }
         @Override public boolean isSsl() { return conn.isSsl(); }
-        @Override public byte[] serverCertificate() { return null; }
-        @Override public String clientCertificateDn() { return null; }
+        @Override public byte[] serverCertificate() { return conn.isSsl() ? conn.tlsSession().serverCertificate() : null; }
+        @Override public String clientCertificateDn() { return conn.isSsl() ? conn.tlsSession().peerDn() : null; }
+        @Override public String clientCertificateCn() { return conn.isSsl() ? conn.tlsSession().peerCn() : null; }
 
         @Override
         public void sendRequest(int code, byte[] payload) {
@@ -487,7 +529,8 @@ final class PostgresMain {
         String q = currentQuery;
         if (q != null && settings != null && org.pgkernel.logging.Severity.ERROR.compareTo(
                 org.pgkernel.logging.Severity.ofSetting(settings.show("log_min_error_statement"))) >= 0) {
-            ServerLog.writeExtra("STATEMENT", q.replace("\n", "\n\t")); // append_with_tabs()
+            // no password reaches the log (DESIGN §8): CREATE/ALTER ROLE … PASSWORD '…' is masked
+            ServerLog.writeExtra("STATEMENT", org.pgkernel.sql.api.SqlText.redactPasswords(q).replace("\n", "\n\t")); // append_with_tabs()
         }
     }
 
@@ -555,6 +598,7 @@ final class PostgresMain {
         @Override public String databaseName() { return database; }
         @Override public int databaseOid() { return databaseOid; }
         @Override public Instant sessionStart() { return sessionStart; }
+        @Override public SharedCatalog catalog() { return catalog; }
 
         @Override
         public String serverAddress() {

@@ -1,11 +1,12 @@
 package org.pgkernel.sql.api;
 
 import java.time.Instant;
+import org.pgkernel.catalog.api.SharedCatalog;
 import org.pgkernel.kernel.api.Postmaster;
 import org.pgkernel.kernel.api.ServerProcess;
 import org.pgkernel.kernel.spi.guc.GucSession;
 
-/** What a session needs from its backend: the process, its settings and who it is. */
+/** What a session needs from its backend: the process, its settings, who it is and the shared catalog. */
 public interface SessionEnvironment {
     Postmaster postmaster();
 
@@ -27,4 +28,7 @@ public interface SessionEnvironment {
     Integer serverPort();
 
     Instant sessionStart();
+
+    /** The shared catalog (roles, memberships, databases): pg_authid/pg_roles/pg_database and the DDL that changes them. */
+    SharedCatalog catalog();
 }

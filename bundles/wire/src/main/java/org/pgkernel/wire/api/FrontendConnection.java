@@ -34,7 +34,11 @@ import org.pgkernel.kernel.api.Latch;
  *     latch.await(timeout);
  * }
  * </pre>
+ *
+ * <p>Implemented by the wire bundle only (a provider type): methods may be added in minor
+ * versions of this package.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface FrontendConnection {
 
     /** The latch to set when a message arrives, the peer closes, or the channel's writability changes; it is set once at once. */
@@ -78,7 +82,15 @@ public interface FrontendConnection {
 
     boolean isUnixSocket();
 
+    /** Whether the connection is encrypted with TLS (after an SSLRequest, or direct TLS). */
     boolean isSsl();
+
+    /**
+     * The TLS session: protocol, cipher, the server's certificate (channel binding), the
+     * client's verified certificate and its names (cert authentication, pg_stat_ssl); null
+     * exactly when {@link #isSsl()} is false.
+     */
+    TlsSession tlsSession();
 
     /** The client encoding used to decode incoming strings and encode outgoing ones; UTF-8 until set. */
     void setClientEncoding(Charset charset);

@@ -241,6 +241,12 @@ public final class PostmasterMain implements Postmaster {
     }
 
     @Override
+    public List<org.pgkernel.kernel.api.SslStatus> sslStatus() {
+        ProcArray pa = procArray;
+        return pa == null ? List.of() : pa.readSsl();
+    }
+
+    @Override
     public Notifications notifications() {
         AsyncQueue aq = asyncQueue;
         if (aq == null) {

@@ -13,6 +13,7 @@ import org.pgkernel.kernel.api.BackendType;
 import org.pgkernel.kernel.api.ErrorSeverity;
 import org.pgkernel.kernel.api.PgException;
 import org.pgkernel.kernel.api.SqlState;
+import org.pgkernel.kernel.api.SslStatus;
 
 /**
  * The process array in shared memory: one fixed-size slot per process that is attached to
@@ -32,7 +33,12 @@ import org.pgkernel.kernel.api.SqlState;
  *  40 long  xact_start
  *  48 long  query_start
  *  56 long  state_change
- *  64 ...   strings, each a 2-byte length followed by its UTF-8 bytes (truncated to capacity)
+ *  64 int   ssl           1 = the connection uses TLS (pg_stat_ssl), 0 = not
+ *  68 int   ssl bits
+ *  72 ...   strings, each a 2-byte length followed by its UTF-8 bytes (truncated to capacity):
+ *           datname, usename, application_name, client_addr, wait event type, wait event,
+ *           then pg_stat_ssl's version, cipher, client_dn, client_serial, issuer_dn
+ *           (NAMEDATALEN - 1 bytes each, as PgBackendSSLStatus), then the query
  * </pre>
  * Slots [0, maxConnections) are for client backends, the rest for auxiliary processes,
  * background workers and WAL senders (cf. MaxBackends).
@@ -47,9 +53,9 @@ public final class ProcArray {
 
     private static final int OFF_CHANGE = 0, OFF_PID = 4, OFF_TYPE = 8, OFF_STATE = 12, OFF_PORT = 16,
             OFF_DATID = 20, OFF_USESYSID = 24, OFF_BSTART = 32, OFF_XSTART = 40, OFF_QSTART = 48, OFF_SCHANGE = 56,
-            OFF_STRINGS = 64;
+            OFF_SSL = 64, OFF_SSLBITS = 68, OFF_STRINGS = 72;
     private static final int CAP_DATNAME = 64, CAP_USENAME = 64, CAP_APPNAME = 64, CAP_ADDR = 48,
-            CAP_WAITTYPE = 32, CAP_WAIT = 64;
+            CAP_WAITTYPE = 32, CAP_WAIT = 64, CAP_SSL = 64, CAP_SSLVERSION = 16;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final MemorySegment mem;
@@ -58,13 +64,15 @@ public final class ProcArray {
     private final int queryCapacity;
     private final int slotSize;
     private final int offDatname, offUsename, offAppname, offAddr, offWaitType, offWait, offQuery;
+    private final int offSslVersion, offSslCipher, offSslClientDn, offSslClientSerial, offSslIssuerDn;
 
     public static long sizeFor(int maxConnections, int otherSlots, int trackActivityQuerySize) {
         return (long) (maxConnections + otherSlots) * slotSize(trackActivityQuerySize);
     }
 
     private static int slotSize(int q) {
-        int s = OFF_STRINGS + 2 * 7 + CAP_DATNAME + CAP_USENAME + CAP_APPNAME + CAP_ADDR + CAP_WAITTYPE + CAP_WAIT + q;
+        int s = OFF_STRINGS + 2 * 12 + CAP_DATNAME + CAP_USENAME + CAP_APPNAME + CAP_ADDR + CAP_WAITTYPE + CAP_WAIT
+                + CAP_SSLVERSION + 4 * CAP_SSL + q;
         return (s + 63) & ~63;
     }
 
@@ -81,6 +89,11 @@ public final class ProcArray {
         offAddr = o; o += 2 + CAP_ADDR;
         offWaitType = o; o += 2 + CAP_WAITTYPE;
         offWait = o; o += 2 + CAP_WAIT;
+        offSslVersion = o; o += 2 + CAP_SSLVERSION;
+        offSslCipher = o; o += 2 + CAP_SSL;
+        offSslClientDn = o; o += 2 + CAP_SSL;
+        offSslClientSerial = o; o += 2 + CAP_SSL;
+        offSslIssuerDn = o; o += 2 + CAP_SSL;
         offQuery = o;
     }
 
@@ -110,7 +123,10 @@ public final class ProcArray {
                 mem.set(ValueLayout.JAVA_LONG, base + OFF_XSTART, 0L);
                 mem.set(ValueLayout.JAVA_LONG, base + OFF_QSTART, 0L);
                 mem.set(ValueLayout.JAVA_LONG, base + OFF_SCHANGE, client ? now : 0L);
-                for (int off : new int[] {offDatname, offUsename, offAppname, offAddr, offWaitType, offWait, offQuery}) {
+                mem.set(ValueLayout.JAVA_INT, base + OFF_SSL, 0);
+                mem.set(ValueLayout.JAVA_INT, base + OFF_SSLBITS, 0);
+                for (int off : new int[] {offDatname, offUsename, offAppname, offAddr, offWaitType, offWait, offQuery,
+                        offSslVersion, offSslCipher, offSslClientDn, offSslClientSerial, offSslIssuerDn}) {
                     mem.set(ValueLayout.JAVA_SHORT, base + off, (short) 0);
                 }
                 s.end();
@@ -177,6 +193,47 @@ public final class ProcArray {
         }
         return rows;
     }
+
+    /**
+     * pg_stat_ssl: a consistent copy of the TLS columns of every client backend that has
+     * reported its session (pg_stat_ssl's {@code client_port IS NOT NULL}).
+     */
+    public List<SslStatus> readSsl() {
+        List<SslStatus> rows = new ArrayList<>();
+        int clientBackend = BackendType.CLIENT_BACKEND.ordinal();
+        for (int i = 0; i < totalSlots; i++) {
+            long base = (long) i * slotSize;
+            if ((int) INT.getVolatile(mem, base + OFF_PID) == 0) continue;
+            for (int attempt = 1; ; attempt++) {
+                if (attempt % 64 == 0) Thread.yield();
+                int before = (int) INT.getVolatile(mem, base + OFF_CHANGE);
+                if ((before & 1) != 0) { Thread.onSpinWait(); continue; }
+                int pid = mem.get(ValueLayout.JAVA_INT, base + OFF_PID);
+                if (pid == 0) break;
+                boolean client = mem.get(ValueLayout.JAVA_INT, base + OFF_TYPE) == clientBackend;
+                int port = mem.get(ValueLayout.JAVA_INT, base + OFF_PORT);
+                boolean ssl = mem.get(ValueLayout.JAVA_INT, base + OFF_SSL) != 0;
+                int bits = mem.get(ValueLayout.JAVA_INT, base + OFF_SSLBITS);
+                String version = str(base + offSslVersion);
+                String cipher = str(base + offSslCipher);
+                String clientDn = str(base + offSslClientDn);
+                String serial = str(base + offSslClientSerial);
+                String issuer = str(base + offSslIssuerDn);
+                int after = (int) INT.getVolatile(mem, base + OFF_CHANGE);
+                if (after != before) continue;
+                if (client && port != 0) {
+                    rows.add(ssl
+                            ? new SslStatus(pid, true, version, cipher, bits, nullIfEmpty(clientDn), nullIfEmpty(serial),
+                                    nullIfEmpty(issuer))
+                            : new SslStatus(pid, false, null, null, null, null, null, null));
+                }
+                break;
+            }
+        }
+        return rows;
+    }
+
+    private static String nullIfEmpty(String s) { return s.isEmpty() ? null : s; }
 
     private String str(long off) {
         int len = mem.get(ValueLayout.JAVA_SHORT, off) & 0xFFFF;
@@ -251,6 +308,20 @@ public final class ProcArray {
         public void reportTransactionStart(boolean active) {
             begin();
             mem.set(ValueLayout.JAVA_LONG, base + OFF_XSTART, active ? micros(Instant.now()) : 0L);
+            end();
+        }
+
+        @Override
+        public void reportSsl(String version, String cipher, int bits, String clientDn, String clientSerial,
+                              String issuerDn) {
+            begin();
+            mem.set(ValueLayout.JAVA_INT, base + OFF_SSL, 1);
+            mem.set(ValueLayout.JAVA_INT, base + OFF_SSLBITS, bits);
+            putStr(offSslVersion, CAP_SSLVERSION, version);
+            putStr(offSslCipher, CAP_SSL - 1, cipher);
+            putStr(offSslClientDn, CAP_SSL - 1, clientDn);
+            putStr(offSslClientSerial, CAP_SSL - 1, clientSerial);
+            putStr(offSslIssuerDn, CAP_SSL - 1, issuerDn);
             end();
         }
 

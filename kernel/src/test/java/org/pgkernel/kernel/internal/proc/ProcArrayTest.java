@@ -49,6 +49,32 @@ class ProcArrayTest {
     }
 
     @Test
+    void pgStatSslShowsClientBackendsWithTheirTlsStateAndCutsLongNames() {
+        ProcArray pa = array(3, 2, 100);
+        ProcArray.Slot tls = pa.claim(new Proc(21, 1, BackendType.CLIENT_BACKEND, "postgres"));
+        ProcArray.Slot plain = pa.claim(new Proc(22, 1, BackendType.CLIENT_BACKEND, "postgres"));
+        pa.claim(new Proc(23, 1, BackendType.CLIENT_BACKEND, "postgres")); // not yet authenticated
+        pa.claim(new Proc(24, 1, BackendType.CHECKPOINTER, "postgres"));
+        String longDn = "/CN=" + "x".repeat(100);
+        tls.reportSsl("TLSv1.3", "TLS_AES_256_GCM_SHA384", 256, longDn, "4660", "/CN=ca");
+        tls.reportSession(5, "postgres", 10, "alice", "127.0.0.1", 40000, "psql");
+        plain.reportSession(5, "postgres", 10, "bob", "", -1, "psql");
+
+        List<org.pgkernel.kernel.api.SslStatus> rows = pa.readSsl();
+        assertEquals(List.of(21, 22), rows.stream().map(org.pgkernel.kernel.api.SslStatus::pid).toList());
+        var t = rows.get(0);
+        assertTrue(t.ssl());
+        assertEquals("TLSv1.3", t.version());
+        assertEquals("TLS_AES_256_GCM_SHA384", t.cipher());
+        assertEquals(256, t.bits());
+        assertEquals(longDn.substring(0, 63), t.clientDn(), "cut to NAMEDATALEN - 1 bytes");
+        assertEquals("4660", t.clientSerial());
+        assertEquals("/CN=ca", t.issuerDn());
+        assertEquals(new org.pgkernel.kernel.api.SslStatus(22, false, null, null, null, null, null, null), rows.get(1));
+        assertEquals("alice", row(pa, 21).usename(), "pg_stat_activity is unchanged");
+    }
+
+    @Test
     void aProcessWaitEventShowsInItsSlot() {
         ProcArray pa = array(2, 1, 100);
         Proc p = new Proc(11, 1, BackendType.CLIENT_BACKEND, "postgres");

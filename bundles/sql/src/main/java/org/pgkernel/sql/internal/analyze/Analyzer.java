@@ -375,7 +375,7 @@ public final class Analyzer {
                 }
                 List<Column> cols = aliasColumns(v.columns(), rv.alias(), rv.loc());
                 scope.add(rv.alias() != null ? rv.alias().name() : rv.name(), cols);
-                return new Nodes.FunctionScan(cols, v.rows());
+                return new Nodes.FunctionScan(cols, v.rows(), v.check());
             }
             case RangeFunction rf -> {
                 return functionScan(rf, scope);

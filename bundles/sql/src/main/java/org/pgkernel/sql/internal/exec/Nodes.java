@@ -53,8 +53,17 @@ public final class Nodes {
         }
     }
 
-    /** A scan over rows produced by a function of the context (views, set-returning functions). */
-    public record FunctionScan(List<Column> columns, Function<ExecContext, Iterator<Object[]>> rows) implements PlanNode {
+    /**
+     * A scan over rows produced by a function of the context (views, set-returning functions).
+     * {@code check}, when not null, is the privilege check the planner runs before anything is
+     * sent (cf. ExecCheckRTPerms()).
+     */
+    public record FunctionScan(List<Column> columns, Function<ExecContext, Iterator<Object[]>> rows,
+                               java.util.function.Consumer<ExecContext> check) implements PlanNode {
+        public FunctionScan(List<Column> columns, Function<ExecContext, Iterator<Object[]>> rows) {
+            this(columns, rows, null);
+        }
+
         @Override public RowSource open(ExecContext ctx) {
             Iterator<Object[]> it = rows.apply(ctx);
             return () -> it.hasNext() ? it.next() : null;

@@ -20,7 +20,10 @@ public final class Planner {
                 for (List<BoundExpr> row : v.rows()) rows.add(exprs(row, ctx));
                 yield new Nodes.ValuesScan(v.columns(), rows);
             }
-            case Nodes.FunctionScan f -> f;
+            case Nodes.FunctionScan f -> {
+                if (f.check() != null) f.check().accept(ctx);
+                yield f;
+            }
             case Nodes.NestLoop n -> new Nodes.NestLoop(n.columns(), fold(n.outer(), ctx), fold(n.inner(), ctx),
                     expr(n.condition(), ctx), n.leftJoin());
             case Nodes.Filter f -> new Nodes.Filter(fold(f.input(), ctx), expr(f.condition(), ctx));

@@ -11,14 +11,23 @@ import org.pgkernel.sql.internal.exec.PlanNode.Column;
 import org.pgkernel.sql.internal.types.PgType;
 
 /**
- * The live system views (system_views.sql): pg_stat_activity from the process array,
+ * The live system views (system_views.sql): pg_stat_activity and pg_stat_ssl from the process array,
  * pg_settings from the session's settings, pg_file_settings from the configuration files.
  * Columns and types are PostgreSQL 15's, in its order, so SELECT * matches.
  */
 public final class SystemViews {
     private SystemViews() { }
 
-    public record View(String name, List<Column> columns, java.util.function.Function<ExecContext, Iterator<Object[]>> rows) { }
+    /**
+     * A view: its columns and rows, and {@code check}, null or a privilege check that runs when
+     * the query is planned (before RowDescription), as ExecCheckRTPerms() does at executor start.
+     */
+    public record View(String name, List<Column> columns, java.util.function.Function<ExecContext, Iterator<Object[]>> rows,
+                       java.util.function.Consumer<ExecContext> check) {
+        public View(String name, List<Column> columns, java.util.function.Function<ExecContext, Iterator<Object[]>> rows) {
+            this(name, columns, rows, null);
+        }
+    }
 
     private static Column c(String name, PgType type) { return new Column(name, type); }
 
@@ -34,6 +43,10 @@ public final class SystemViews {
                     c("wait_event_type", PgType.TEXT), c("wait_event", PgType.TEXT), c("state", PgType.TEXT),
                     c("backend_xid", PgType.XID), c("backend_xmin", PgType.XID), c("query_id", PgType.INT8),
                     c("query", PgType.TEXT), c("backend_type", PgType.TEXT)), SystemViews::activity);
+            case "pg_stat_ssl" -> new View(name, List.of(
+                    c("pid", PgType.INT4), c("ssl", PgType.BOOL), c("version", PgType.TEXT), c("cipher", PgType.TEXT),
+                    c("bits", PgType.INT4), c("client_dn", PgType.TEXT), c("client_serial", PgType.NUMERIC),
+                    c("issuer_dn", PgType.TEXT)), SystemViews::ssl);
             case "pg_settings" -> new View(name, List.of(
                     c("name", PgType.TEXT), c("setting", PgType.TEXT), c("unit", PgType.TEXT), c("category", PgType.TEXT),
                     c("short_desc", PgType.TEXT), c("extra_desc", PgType.TEXT), c("context", PgType.TEXT),
@@ -45,7 +58,7 @@ public final class SystemViews {
                     c("sourcefile", PgType.TEXT), c("sourceline", PgType.INT4), c("seqno", PgType.INT4),
                     c("name", PgType.TEXT), c("setting", PgType.TEXT), c("applied", PgType.BOOL),
                     c("error", PgType.TEXT)), SystemViews::fileSettings);
-            default -> null;
+            default -> CatalogViews.find(name);
         };
     }
 
@@ -58,6 +71,15 @@ public final class SystemViews {
                 a.applicationName(), a.clientAddr(), a.clientHostname(), a.clientPort(), a.backendStart(),
                 a.xactStart(), a.queryStart(), a.stateChange(), a.waitEventType(), a.waitEvent(), a.state(),
                 a.backendXid(), a.backendXmin(), a.queryId(), a.query(), a.backendType()});
+        }
+        return rows.iterator();
+    }
+
+    private static Iterator<Object[]> ssl(ExecContext ctx) {
+        List<Object[]> rows = new ArrayList<>();
+        for (org.pgkernel.kernel.api.SslStatus s : ctx.env().postmaster().sslStatus()) {
+            rows.add(new Object[] {s.pid(), s.ssl(), s.version(), s.cipher(), s.bits(), s.clientDn(),
+                s.clientSerial() == null ? null : new java.math.BigDecimal(s.clientSerial()), s.issuerDn()});
         }
         return rows.iterator();
     }

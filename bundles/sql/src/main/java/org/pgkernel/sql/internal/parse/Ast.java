@@ -119,7 +119,7 @@ public final class Ast {
 
     /** A statement, with where it starts and ends in the query string. */
     public sealed interface Stmt permits SelectStmt, ShowStmt, SetStmt, TransactionStmt, ListenStmt,
-            UnlistenStmt, NotifyStmt, DmlStmt, UnsupportedStmt {
+            UnlistenStmt, NotifyStmt, DmlStmt, UnsupportedStmt, CatalogStmt {
     }
 
     public enum SetOp { NONE, UNION, INTERSECT, EXCEPT }
@@ -162,4 +162,52 @@ public final class Ast {
 
     /** A statement that parses but is not supported yet; {@code relation} is what it refers to, if anything. */
     public record UnsupportedStmt(String command, RangeVar relation, int loc) implements Stmt { }
+
+    // ---------------------------------------------------------------- roles and databases
+
+    public enum RoleSpecKind { NAME, CURRENT_ROLE, CURRENT_USER, SESSION_USER, PUBLIC }
+
+    /** A role as a statement names it (RoleSpec): a name, PUBLIC, or CURRENT_ROLE/CURRENT_USER/SESSION_USER. */
+    public record RoleSpec(RoleSpecKind kind, String name, int loc) {
+        /** How an error names it: the name, or the keyword in lower case. */
+        public String display() { return kind == RoleSpecKind.NAME ? name : kind.name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    /**
+     * One option of a role or database statement (DefElem), named as gram.y names it
+     * ("password", "superuser", "canlogin", "isreplication", "connectionlimit", "validUntil",
+     * "addroleto", "rolemembers", "adminmembers", "sysid", … for roles; the option's name for
+     * CREATE DATABASE). {@code value}: a String, Integer, Boolean, List of RoleSpec, or null
+     * (PASSWORD NULL, DEFAULT).
+     */
+    public record DefElem(String name, Object value, int loc) { }
+
+    /** The statements that change the shared catalog (user.c, dbcommands.c). */
+    public sealed interface CatalogStmt extends Stmt permits CreateRoleStmt, AlterRoleStmt, RenameRoleStmt,
+            DropRoleStmt, GrantRoleStmt, CreateDbStmt, DropDbStmt {
+    }
+
+    public enum RoleStmtKind { ROLE, USER, GROUP }
+
+    /** CREATE ROLE/USER/GROUP name [WITH] options. */
+    public record CreateRoleStmt(RoleStmtKind kind, String name, List<DefElem> options) implements CatalogStmt { }
+
+    /** ALTER ROLE/USER role [WITH] options; ALTER GROUP role ADD/DROP USER … ({@code action} +1 adds "rolemembers", -1 drops them). */
+    public record AlterRoleStmt(RoleSpec role, List<DefElem> options, int action) implements CatalogStmt { }
+
+    /** ALTER ROLE/USER/GROUP name RENAME TO newname. */
+    public record RenameRoleStmt(String oldName, String newName, int loc) implements CatalogStmt { }
+
+    /** DROP ROLE/USER/GROUP [IF EXISTS] roles. */
+    public record DropRoleStmt(List<RoleSpec> roles, boolean missingOk) implements CatalogStmt { }
+
+    /** GRANT roles TO grantees [WITH ADMIN OPTION] [GRANTED BY grantor]; REVOKE [ADMIN OPTION FOR] roles FROM grantees. */
+    public record GrantRoleStmt(boolean grant, List<String> roles, List<RoleSpec> grantees, boolean adminOption,
+                                RoleSpec grantor) implements CatalogStmt { }
+
+    /** CREATE DATABASE name [WITH] options. */
+    public record CreateDbStmt(String name, List<DefElem> options) implements CatalogStmt { }
+
+    /** DROP DATABASE [IF EXISTS] name [[WITH] (FORCE)]. */
+    public record DropDbStmt(String name, boolean missingOk, boolean force) implements CatalogStmt { }
 }

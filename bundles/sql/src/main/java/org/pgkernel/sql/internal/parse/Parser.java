@@ -209,7 +209,11 @@ public final class Parser {
             case "delete" -> { return delete(); }
             case "create" -> { return create(); }
             case "with" -> { return unsupported("WITH"); }
-            case "alter", "drop", "grant", "revoke", "copy", "explain", "prepare", "execute", "deallocate",
+            case "alter" -> { return alter(); }
+            case "drop" -> { return drop(); }
+            case "grant" -> { return grantOrRevoke(true); }
+            case "revoke" -> { return grantOrRevoke(false); }
+            case "copy", "explain", "prepare", "execute", "deallocate",
                  "vacuum", "analyze", "analyse", "checkpoint", "truncate", "do", "call", "comment", "discard",
                  "lock", "declare", "fetch", "close", "move", "reindex", "cluster", "security", "refresh",
                  "import", "load", "reassign", "merge" -> { return unsupported(t.value().toUpperCase(java.util.Locale.ROOT)); }
@@ -299,6 +303,8 @@ public final class Parser {
     private Stmt create() {
         int loc = peek().start();
         p++; // CREATE
+        if (atRoleKeyword()) return createRole();
+        if (acceptKeyword("database")) return createDatabase();
         if (acceptKeyword("temp") || acceptKeyword("temporary") || acceptKeyword("unlogged")) {
             if (!atKeyword("table")) throw syntaxError();
         } else if (acceptKeyword("local") || acceptKeyword("global")) {
@@ -329,6 +335,325 @@ public final class Parser {
         expectPunct(')');
         while (!atStatementEnd()) advanceBalanced();
         return new UnsupportedStmt("CREATE TABLE", rel, loc);
+    }
+
+    // ------------------------------------------------------------------ roles and databases (cf. gram.y)
+
+    /** ROLE, USER (but not USER MAPPING) or GROUP: the words that start role statements. */
+    private boolean atRoleKeyword() {
+        return atKeyword("role") || atKeyword("user") && !peek(1).isKeyword("mapping") || atKeyword("group");
+    }
+
+    private PgException errorAt(SqlState state, int loc, String format, Object... args) {
+        return PgException.error(state, format, args).withPosition(Lexer.position(sql, loc));
+    }
+
+    /**
+     * RoleSpec: a name (NonReservedWord), PUBLIC, CURRENT_ROLE, CURRENT_USER or SESSION_USER;
+     * "none" is reserved (42939).
+     */
+    private RoleSpec roleSpec() {
+        Token t = peek();
+        int loc = t.start();
+        if (t.isKeyword("current_role") || t.isKeyword("current_user") || t.isKeyword("session_user")) {
+            p++;
+            return new RoleSpec(RoleSpecKind.valueOf(t.value().toUpperCase(java.util.Locale.ROOT)), null, loc);
+        }
+        if (t.kind() != TokenKind.IDENT || t.keyword() == Keywords.Category.RESERVED) throw syntaxError();
+        p++;
+        if (t.value().equals("public")) return new RoleSpec(RoleSpecKind.PUBLIC, null, loc);
+        if (t.value().equals("none")) throw errorAt(SqlState.RESERVED_NAME, loc, "role name \"%s\" is reserved", "none");
+        return new RoleSpec(RoleSpecKind.NAME, t.value(), loc);
+    }
+
+    private List<RoleSpec> roleList() {
+        List<RoleSpec> out = new ArrayList<>();
+        do {
+            out.add(roleSpec());
+        } while (acceptPunct(','));
+        return out;
+    }
+
+    /** RoleId: a RoleSpec that must be a plain name. */
+    private String roleId() {
+        return roleId(roleSpec());
+    }
+
+    private String roleId(RoleSpec r) {
+        return switch (r.kind()) {
+            case NAME -> r.name();
+            case PUBLIC -> throw errorAt(SqlState.RESERVED_NAME, r.loc(), "role name \"%s\" is reserved", "public");
+            default -> throw errorAt(SqlState.RESERVED_NAME, r.loc(), "%s cannot be used as a role name here",
+                    r.kind().name());
+        };
+    }
+
+    /** SignedIconst. */
+    private int signedIconst() {
+        boolean negative = false;
+        if (atOp("-")) {
+            p++;
+            negative = true;
+        } else if (atOp("+")) {
+            p++;
+        }
+        Token t = peek();
+        if (t.kind() != TokenKind.ICONST) throw syntaxError();
+        p++;
+        int v = Integer.parseInt(t.value());
+        return negative ? -v : v;
+    }
+
+    /** CREATE ROLE/USER/GROUP name [WITH] CreateOptRoleElem… */
+    private Stmt createRole() {
+        RoleStmtKind kind = RoleStmtKind.valueOf(advance().value().toUpperCase(java.util.Locale.ROOT));
+        String name = roleId();
+        acceptKeyword("with");
+        List<DefElem> options = new ArrayList<>();
+        while (!atStatementEnd()) options.add(roleOption(true));
+        return new CreateRoleStmt(kind, name, options);
+    }
+
+    /** AlterOptRoleElem, and with {@code create} CreateOptRoleElem's extra SYSID, ADMIN, ROLE, IN ROLE/GROUP. */
+    private DefElem roleOption(boolean create) {
+        Token t = peek();
+        int loc = t.start();
+        if (acceptKeyword("password")) {
+            if (acceptKeyword("null")) return new DefElem("password", null, loc);
+            return new DefElem("password", stringLiteral(), loc);
+        }
+        if (acceptKeyword("encrypted")) {
+            expectKeyword("password");
+            return new DefElem("password", stringLiteral(), loc);
+        }
+        if (acceptKeyword("unencrypted")) {
+            expectKeyword("password");
+            stringLiteral();
+            throw errorAt(SqlState.FEATURE_NOT_SUPPORTED, loc, "UNENCRYPTED PASSWORD is no longer supported")
+                    .withHint("Remove UNENCRYPTED to store the password in encrypted form instead.");
+        }
+        if (acceptKeyword("inherit")) return new DefElem("inherit", true, loc);
+        if (acceptKeyword("connection")) {
+            expectKeyword("limit");
+            return new DefElem("connectionlimit", signedIconst(), loc);
+        }
+        if (acceptKeyword("valid")) {
+            expectKeyword("until");
+            return new DefElem("validUntil", stringLiteral(), loc);
+        }
+        if (acceptKeyword("user")) return new DefElem("rolemembers", roleList(), loc);
+        if (create) {
+            if (acceptKeyword("sysid")) {
+                Token n = peek();
+                if (n.kind() != TokenKind.ICONST) throw syntaxError();
+                p++;
+                return new DefElem("sysid", Integer.parseInt(n.value()), loc);
+            }
+            if (acceptKeyword("admin")) return new DefElem("adminmembers", roleList(), loc);
+            if (acceptKeyword("role")) return new DefElem("rolemembers", roleList(), loc);
+            if (acceptKeyword("in")) {
+                if (!acceptKeyword("role")) expectKeyword("group");
+                return new DefElem("addroleto", roleList(), loc);
+            }
+        }
+        if (t.kind() == TokenKind.IDENT && t.keyword() == null) {
+            p++;
+            return switch (t.value()) {
+                case "superuser" -> new DefElem("superuser", true, loc);
+                case "nosuperuser" -> new DefElem("superuser", false, loc);
+                case "createrole" -> new DefElem("createrole", true, loc);
+                case "nocreaterole" -> new DefElem("createrole", false, loc);
+                case "replication" -> new DefElem("isreplication", true, loc);
+                case "noreplication" -> new DefElem("isreplication", false, loc);
+                case "createdb" -> new DefElem("createdb", true, loc);
+                case "nocreatedb" -> new DefElem("createdb", false, loc);
+                case "login" -> new DefElem("canlogin", true, loc);
+                case "nologin" -> new DefElem("canlogin", false, loc);
+                case "bypassrls" -> new DefElem("bypassrls", true, loc);
+                case "nobypassrls" -> new DefElem("bypassrls", false, loc);
+                case "noinherit" -> new DefElem("inherit", false, loc);
+                default -> throw errorAt(SqlState.SYNTAX_ERROR, loc, "unrecognized role option \"%s\"", t.value());
+            };
+        }
+        throw syntaxError();
+    }
+
+    /**
+     * ALTER ROLE/USER role [WITH] options, ALTER ROLE/USER/GROUP name RENAME TO name,
+     * ALTER GROUP role ADD|DROP USER roles. ALTER ROLE … SET and every other ALTER are not
+     * supported yet.
+     */
+    private Stmt alter() {
+        int start = p;
+        p++; // ALTER
+        if (!atRoleKeyword() || peek(1).isKeyword("all")) {
+            p = start;
+            return unsupported("ALTER");
+        }
+        boolean group = advance().isKeyword("group");
+        RoleSpec role = roleSpec();
+        if (atKeyword("rename")) {
+            String oldName = roleId(role);
+            p++;
+            expectKeyword("to");
+            int loc = peek().start();
+            return new RenameRoleStmt(oldName, roleId(), loc);
+        }
+        if (group) {
+            int loc = peek().start();
+            int action;
+            if (acceptKeyword("add")) action = 1;
+            else if (acceptKeyword("drop")) action = -1;
+            else throw syntaxError();
+            expectKeyword("user");
+            return new AlterRoleStmt(role, List.of(new DefElem("rolemembers", roleList(), loc)), action);
+        }
+        if (atKeyword("in") || atKeyword("set") || atKeyword("reset")) {
+            p = start;
+            return unsupported("ALTER ROLE ... SET");
+        }
+        acceptKeyword("with");
+        List<DefElem> options = new ArrayList<>();
+        while (!atStatementEnd()) options.add(roleOption(false));
+        return new AlterRoleStmt(role, options, 1);
+    }
+
+    /** DROP ROLE/USER/GROUP [IF EXISTS] roles; DROP DATABASE [IF EXISTS] name [[WITH] (FORCE)]; other DROPs are not supported yet. */
+    private Stmt drop() {
+        int start = p;
+        p++; // DROP
+        if (atRoleKeyword()) {
+            p++;
+            boolean ifExists = false;
+            if (acceptKeyword("if")) {
+                expectKeyword("exists");
+                ifExists = true;
+            }
+            return new DropRoleStmt(roleList(), ifExists);
+        }
+        if (acceptKeyword("database")) {
+            boolean ifExists = false;
+            if (acceptKeyword("if")) {
+                expectKeyword("exists");
+                ifExists = true;
+            }
+            String name = colId();
+            boolean force = false;
+            if (acceptKeyword("with") || atPunct('(')) {
+                expectPunct('(');
+                do {
+                    expectKeyword("force");
+                    force = true;
+                } while (acceptPunct(','));
+                expectPunct(')');
+            }
+            return new DropDbStmt(name, ifExists, force);
+        }
+        p = start;
+        return unsupported("DROP");
+    }
+
+    /**
+     * GRANT roles TO roles [WITH ADMIN OPTION] [GRANTED BY role] and REVOKE [ADMIN OPTION FOR]
+     * roles FROM roles [GRANTED BY role] [CASCADE|RESTRICT]. A privilege list followed by ON
+     * (privileges on objects) is not supported yet.
+     */
+    private Stmt grantOrRevoke(boolean grant) {
+        int start = p;
+        String command = grant ? "GRANT" : "REVOKE";
+        p++;
+        boolean admin = false;
+        if (!grant && atKeyword("admin") && peek(1).isKeyword("option") && peek(2).isKeyword("for")) {
+            p += 3;
+            admin = true;
+        }
+        if (atKeyword("all") || !grant && atKeyword("grant")) {
+            p = start;
+            return unsupported(command);
+        }
+        List<String> roles = new ArrayList<>();
+        boolean columns = false;
+        int columnsLoc = -1;
+        do {
+            Token t = peek();
+            if (t.isKeyword("select") || t.isKeyword("references") || t.isKeyword("create")) {
+                p++;
+                roles.add(t.value());
+            } else {
+                roles.add(colId());
+            }
+            if (atPunct('(')) {
+                if (!columns) columnsLoc = peek().start();
+                columns = true;
+                advanceBalanced();
+            }
+        } while (acceptPunct(','));
+        if (atKeyword("on")) {
+            p = start;
+            return unsupported(command);
+        }
+        expectKeyword(grant ? "to" : "from");
+        List<RoleSpec> grantees = roleList();
+        if (grant && acceptKeyword("with")) {
+            expectKeyword("admin");
+            expectKeyword("option");
+            admin = true;
+        }
+        RoleSpec grantor = null;
+        if (acceptKeyword("granted")) {
+            expectKeyword("by");
+            grantor = roleSpec();
+        }
+        if (!grant && !acceptKeyword("cascade")) acceptKeyword("restrict");
+        if (columns) {
+            throw PgException.error(SqlState.INVALID_GRANT_OPERATION, "column names cannot be included in GRANT/REVOKE ROLE");
+        }
+        return new GrantRoleStmt(grant, roles, grantees, admin, grantor);
+    }
+
+    /** CREATE DATABASE name [WITH] createdb_opt_item…; each option name [=] value|DEFAULT. */
+    private Stmt createDatabase() {
+        String name = colId();
+        acceptKeyword("with");
+        List<DefElem> options = new ArrayList<>();
+        while (!atStatementEnd()) {
+            Token t = peek();
+            int loc = t.start();
+            String option;
+            if (acceptKeyword("connection")) {
+                expectKeyword("limit");
+                option = "connection_limit";
+            } else if (t.isKeyword("encoding") || t.isKeyword("location") || t.isKeyword("owner")
+                    || t.isKeyword("tablespace") || t.isKeyword("template")) {
+                p++;
+                option = t.value();
+            } else if (t.kind() == TokenKind.IDENT && t.keyword() == null) {
+                p++;
+                option = t.value();
+            } else {
+                throw syntaxError();
+            }
+            if (atOp("=")) p++;
+            Object value;
+            if (acceptKeyword("default")) {
+                value = null;
+            } else if (atOp("-") || atOp("+") || peek().kind() == TokenKind.ICONST || peek().kind() == TokenKind.FCONST) {
+                Const c = setValue();
+                value = c.kind() == ConstKind.INTEGER ? (Object) Integer.valueOf(c.value()) : c.value();
+            } else {
+                Token v = peek();
+                if (v.kind() == TokenKind.SCONST || v.kind() == TokenKind.IDENT
+                        && (v.keyword() != Keywords.Category.RESERVED || v.isKeyword("true") || v.isKeyword("false")
+                            || v.isKeyword("on"))) {
+                    p++;
+                    value = v.value();
+                } else {
+                    throw syntaxError();
+                }
+            }
+            options.add(new DefElem(option, value, loc));
+        }
+        return new CreateDbStmt(name, options);
     }
 
     /** Skips tokens up to the next ',' or ')' at this nesting level. */

@@ -25,6 +25,7 @@ import org.pgkernel.sql.api.SessionEnvironment;
 import org.pgkernel.sql.api.SqlSession;
 import org.pgkernel.sql.internal.analyze.Analyzed;
 import org.pgkernel.sql.internal.analyze.Analyzer;
+import org.pgkernel.sql.internal.commands.CatalogCommands;
 import org.pgkernel.sql.internal.exec.ExecContext;
 import org.pgkernel.sql.internal.exec.PlanNode;
 import org.pgkernel.sql.internal.exec.Planner;
@@ -294,7 +295,7 @@ public final class Session implements SqlSession {
             throw PgException.error(SqlState.STATEMENT_TOO_COMPLEX, "stack depth limit exceeded");
         } catch (RuntimeException e) {
             abortOnError();
-            LOG.error("internal error while running \"{}\"", sql, e);
+            LOG.error("internal error while running \"{}\"", org.pgkernel.sql.api.SqlText.redactPasswords(sql), e);
             throw new PgException(ErrorSeverity.ERROR, SqlState.INTERNAL_ERROR, String.valueOf(e), null, null, 0, null, e);
         }
     }
@@ -379,6 +380,12 @@ public final class Session implements SqlSession {
             case Ast.NotifyStmt n -> {
                 async.notify(n.channel(), n.payload());
                 sink.commandComplete("NOTIFY");
+                return false;
+            }
+            case Ast.CatalogStmt c -> {
+                String tag = new CatalogCommands(env, sql, sink::notice, format,
+                        transactionStart == null ? Instant.now() : transactionStart, inTransactionBlock()).execute(c);
+                sink.commandComplete(tag);
                 return false;
             }
             case Ast.DmlStmt d -> throw relationMissing(sql, d.relation());

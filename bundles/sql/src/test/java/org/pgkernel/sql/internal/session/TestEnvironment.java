@@ -1,5 +1,6 @@
 package org.pgkernel.sql.internal.session;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.pgkernel.catalog.api.SharedCatalog;
+import org.pgkernel.catalog.internal.CatalogBootstrap;
+import org.pgkernel.catalog.internal.GlobalCatalog;
 import org.pgkernel.kernel.api.Activity;
 import org.pgkernel.kernel.api.BackendStatus;
 import org.pgkernel.kernel.api.BackendType;
@@ -52,12 +56,42 @@ final class TestEnvironment implements SessionEnvironment {
     @Override public Postmaster postmaster() { return postmaster; }
     @Override public ServerProcess process() { return process; }
     @Override public GucSession settings() { return settings; }
-    @Override public String userName() { return "postgres"; }
+    @Override public String userName() { return user; }
     @Override public String databaseName() { return "postgres"; }
     @Override public int databaseOid() { return 5; }
     @Override public String serverAddress() { return "127.0.0.1"; }
     @Override public Integer serverPort() { return 5432; }
     @Override public Instant sessionStart() { return start; }
+
+    /** Who the session is (the superuser of the test catalog unless a test says otherwise). */
+    String user = "postgres";
+    /** Sessions other than this one that activity() shows. */
+    final List<Activity> otherSessions = new ArrayList<>();
+    private SharedCatalog catalog;
+
+    /** A real shared catalog in a fresh temporary directory, as initdb -U postgres leaves it; made on first use. */
+    @Override
+    public SharedCatalog catalog() {
+        if (catalog == null) {
+            try {
+                Path dir = Files.createTempDirectory("pgk-catalog");
+                dir.toFile().deleteOnExit();
+                CatalogBootstrap.initdb(dir, "postgres", null, "UTF8", "C", false);
+                catalog = new GlobalCatalog(dir);
+                dir.resolve("pg_shared_catalog").toFile().deleteOnExit();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return catalog;
+    }
+
+    /** A session of another backend in database {@code datid}, as pg_stat_activity would show it. */
+    static Activity session(int pid, int datid, String datname, int usesysid, String user) {
+        Instant t = Instant.parse("2024-01-02T03:04:05Z");
+        return new Activity(datid, datname, pid, null, usesysid, user, "psql", "127.0.0.1", null, 50000,
+                t, null, null, t, null, null, "idle", null, null, null, "", "client backend");
+    }
 
     final Postmaster postmaster = new Postmaster() {
         @Override public PmState state() { return PmState.RUN; }
@@ -73,8 +107,11 @@ final class TestEnvironment implements SessionEnvironment {
         }
         @Override public ServerProcess process(int pid) { return pid == process.pid() ? process : null; }
         @Override public List<Activity> activity() {
-            return List.of(new Activity(5, "postgres", 4242, null, 10, "postgres", "psql", "127.0.0.1", null, 50000,
+            List<Activity> all = new ArrayList<>();
+            all.add(new Activity(5, "postgres", 4242, null, 10, "postgres", "psql", "127.0.0.1", null, 50000,
                     start, start, start, start, null, null, "active", null, 735L, null, "SELECT 1", "client backend"));
+            all.addAll(otherSessions);
+            return all;
         }
         @Override public void requestReload() { reloads++; }
         @Override public Notifications notifications() { return notifications; }
@@ -140,6 +177,7 @@ final class TestEnvironment implements SessionEnvironment {
             DEFAULTS.put("extra_float_digits", "1");
             DEFAULTS.put("IntervalStyle", "postgres");
             DEFAULTS.put("max_connections", "100");
+            DEFAULTS.put("password_encryption", "scram-sha-256");
             DEFAULTS.put("search_path", "\"$user\", public");
             DEFAULTS.put("server_version", "15.8");
             DEFAULTS.put("standard_conforming_strings", "on");

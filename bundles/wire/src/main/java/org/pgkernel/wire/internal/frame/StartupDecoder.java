@@ -11,7 +11,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
@@ -25,6 +28,7 @@ import org.pgkernel.wire.api.ErrorFields;
 import org.pgkernel.wire.api.MessageWriter;
 import org.pgkernel.wire.api.StartupPacket;
 import org.pgkernel.wire.internal.message.PooledSink;
+import org.pgkernel.wire.internal.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -37,7 +41,8 @@ import org.slf4j.MarkerFactory;
  *  +-----------------+-----------------+---------------------------------------+
  *  | length (int32)  | code (int32)    | rest: length - 8 bytes                |
  *  +-----------------+-----------------+---------------------------------------+
- *   code 1234.5679 SSLRequest      no rest; answered 'N' (no TLS yet), then another packet
+ *   code 1234.5679 SSLRequest      no rest; answered 'S' and TLS when the server offers it
+ *                                  (not on Unix-domain sockets), else 'N'; then another packet
  *   code 1234.5680 GSSENCRequest   no rest; answered 'N', then another packet
  *   code 1234.5678 CancelRequest   rest = pid, secret key; emits {@link CancelRequest}
  *   code 3.0                       StartupMessage: rest = (name NUL value NUL)* NUL;
@@ -53,7 +58,16 @@ import org.slf4j.MarkerFactory;
  * layout for a version-2 client, as PostgreSQL answers it); a body that does not end with
  * the terminator exactly at its last byte gets FATAL 08P01 "invalid startup packet layout:
  * expected terminator as last byte". A second SSLRequest (or GSSENCRequest) is read as a
- * StartupMessage of protocol 1234.5679 and so rejected as an unsupported protocol.
+ * StartupMessage of protocol 1234.5679 and so rejected as an unsupported protocol, and so is
+ * any SSLRequest or GSSENCRequest once TLS is in use.
+ *
+ * <p>TLS (cf. ProcessStartupPacket() and be_tls_open_server()): after the 'S' has been written
+ * in the clear, the connection's {@link SslHandler} goes in front of this decoder, which then
+ * reads the decrypted startup packet. A handshake that fails is logged as "could not accept SSL
+ * connection: …" and the connection closed. A connection that began with a TLS ClientHello
+ * (direct TLS, PostgreSQL 17; the {@link org.pgkernel.wire.internal.tls.DirectTlsDetector}
+ * started it) must have negotiated ALPN "postgresql", else it is logged as "received direct
+ * SSL connection request without ALPN protocol negotiation extension" and closed.
  *
  * <p>After emitting a StartupPacket or a CancelRequest the decoder reads nothing more: the
  * handler after it replaces it with the {@link MessageFrameDecoder}, which receives the bytes
@@ -78,6 +92,10 @@ public final class StartupDecoder extends ByteToMessageDecoder {
     }
 
     private final Duration timeout;
+    /** The server's TLS, null where TLS is never offered (Unix-domain sockets, tests). */
+    private final ServerTls tls;
+    /** An SSLRequest was answered 'S': TLS came by negotiation, not directly. */
+    private boolean sslAnswered;
     private State state = State.AWAIT_PACKET;
     /** An SSLRequest was answered; another one is an unsupported protocol (ProcessStartupPacket's ssl_done). */
     private boolean sslDone;
@@ -87,7 +105,17 @@ public final class StartupDecoder extends ByteToMessageDecoder {
 
     /** @param timeout authentication_timeout; zero or negative for none */
     public StartupDecoder(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /**
+     * @param timeout authentication_timeout; zero or negative for none
+     * @param tls     the server's TLS, asked for a handler when an SSLRequest arrives; null to
+     *                answer every SSLRequest 'N'
+     */
+    public StartupDecoder(Duration timeout, ServerTls tls) {
         this.timeout = timeout;
+        this.tls = tls;
     }
 
     @Override
@@ -155,13 +183,20 @@ public final class StartupDecoder extends ByteToMessageDecoder {
             out.add(new CancelRequest(pid, key));
             return;
         }
-        if (code == NEGOTIATE_SSL_CODE && !sslDone) {
+        if (code == NEGOTIATE_SSL_CODE && !sslDone && !tlsInUse(ctx)) {
             in.skipBytes(length);
             sslDone = true;
-            negotiate(ctx, in, answerSslRequest(), "received unencrypted data after SSL request");
+            SslHandler handler = answerSslRequest(ctx);
+            negotiate(ctx, in, handler == null ? (byte) 'N' : (byte) 'S', "received unencrypted data after SSL request");
+            if (handler != null && state == State.AWAIT_PACKET) {
+                // the 'S' is already on its way in the clear; everything after it is TLS
+                sslAnswered = true;
+                gssDone = true;
+                ctx.pipeline().addBefore(ctx.name(), TLS_HANDLER, handler);
+            }
             return;
         }
-        if (code == NEGOTIATE_GSS_CODE && !gssDone) {
+        if (code == NEGOTIATE_GSS_CODE && !gssDone && !tlsInUse(ctx)) {
             in.skipBytes(length);
             gssDone = true;
             negotiate(ctx, in, (byte) 'N', "received unencrypted data after GSSAPI encryption request");
@@ -217,13 +252,70 @@ public final class StartupDecoder extends ByteToMessageDecoder {
         return Collections.unmodifiableMap(params);
     }
 
+    /** The pipeline name of the connection's TLS handler. */
+    public static final String TLS_HANDLER = "tls";
+
     /**
-     * The answer to an SSLRequest. This is the seam for TLS: when the server has a
-     * certificate (and the channel is not a Unix-domain socket) answer 'S' and add an
-     * SslHandler in front of this decoder before the answer's write completes.
+     * The answer to an SSLRequest: a TLS handler for the connection when the server offers TLS
+     * on it ('S'), else null ('N'). Unix-domain sockets get no {@code tls} and so always 'N'.
      */
-    private byte answerSslRequest() {
-        return 'N';
+    private SslHandler answerSslRequest(ChannelHandlerContext ctx) {
+        return tls == null ? null : tls.newHandler(ctx.channel());
+    }
+
+    /** TLS is running on the connection (negotiated or direct): no more SSL or GSS requests. */
+    private static boolean tlsInUse(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(SslHandler.class) != null;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done && state == State.AWAIT_PACKET) {
+            if (!done.isSuccess()) {
+                // cf. be_tls_open_server(): COMMERROR, to the log only; the alert went to the client
+                LOG.info("could not accept SSL connection: {}", handshakeFailure(done.cause()));
+                finish();
+                ctx.close();
+                return;
+            }
+            SslHandler handler = ctx.pipeline().get(SslHandler.class);
+            String alpn = handler == null ? null : handler.engine().getApplicationProtocol();
+            if (!sslAnswered && !ServerTls.ALPN_PROTOCOL.equals(alpn)) {
+                // cf. ProcessSSLStartup(): direct TLS is only for clients that know they speak to PostgreSQL
+                LOG.info("received direct SSL connection request without ALPN protocol negotiation extension");
+                finish();
+                ctx.close();
+                return;
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /** What OpenSSL would have said, for the log: its reason strings where one maps, else the JDK's text. */
+    static String handshakeFailure(Throwable cause) {
+        Throwable t = cause;
+        while (t.getCause() != null && !(t instanceof javax.net.ssl.SSLException)) t = t.getCause();
+        if (t instanceof ClosedChannelException) return "EOF detected";
+        String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        String lower = m.toLowerCase(Locale.ROOT);
+        if (lower.contains("closed") || lower.contains("connection reset")) return "EOF detected";
+        if (lower.contains("pkix") || lower.contains("certificate") && lower.contains("revoked")
+                || lower.contains("certpath")) {
+            return "certificate verify failed";
+        }
+        if (lower.contains("no cipher suites in common")) return "no shared cipher";
+        if (lower.contains("protocol") && (lower.contains("not enabled") || lower.contains("not supported")
+                || lower.contains("no appropriate"))) {
+            return "unsupported protocol";
+        }
+        if (lower.contains("no_application_protocol") || lower.contains("application layer protocol")
+                || lower.contains("application protocol")) {
+            return "no application protocol";
+        }
+        if (lower.contains("not an ssl/tls record") || lower.contains("unsupported or unrecognized ssl message")) {
+            return "wrong version number";
+        }
+        return m;
     }
 
     private void negotiate(ChannelHandlerContext ctx, ByteBuf in, byte answer, String unencryptedMessage) {
@@ -283,6 +375,7 @@ public final class StartupDecoder extends ByteToMessageDecoder {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a failed TLS handshake was logged when its completion event came by
         LOG.debug("connection error during startup: {}", cause.toString());
         finish();
         ctx.close();

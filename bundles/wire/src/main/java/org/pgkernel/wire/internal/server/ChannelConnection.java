@@ -17,9 +17,11 @@ import org.pgkernel.kernel.api.Latch;
 import org.pgkernel.wire.api.FrontendConnection;
 import org.pgkernel.wire.api.FrontendMessage;
 import org.pgkernel.wire.api.MessageWriter;
+import org.pgkernel.wire.api.TlsSession;
 import org.pgkernel.wire.internal.frame.Frame;
 import org.pgkernel.wire.internal.message.FrontendMessages;
 import org.pgkernel.wire.internal.message.PooledSink;
+import org.pgkernel.wire.internal.tls.TlsSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,15 +83,24 @@ public final class ChannelConnection implements FrontendConnection {
      */
     private volatile boolean inputShutdown;
 
-    /** The socket the backend writes to itself (see {@link #flush()}); null where it may not. */
+    /** The socket the backend writes to itself (see {@link #flush()}); null where it may not, as over TLS. */
     private final java.nio.channels.SocketChannel direct;
+    /** The TLS session, null without TLS; the handshake completed before the startup packet could arrive. */
+    private final TlsSession tls;
     /** Writes handed to the event loop and not yet completed. */
     private final java.util.concurrent.atomic.AtomicInteger queuedInNetty = new java.util.concurrent.atomic.AtomicInteger();
     private final io.netty.channel.ChannelFutureListener dequeued = f -> queuedInNetty.decrementAndGet();
 
+    /**
+     * Built when the startup packet has arrived: a TLS connection's {@code SslHandler} is in the
+     * pipeline by then (its handshake is complete), which keeps the backend from writing to the
+     * socket itself and gives {@link #tlsSession()}.
+     */
     public ChannelConnection(Channel channel, boolean unixSocket) {
         this.channel = Objects.requireNonNull(channel);
-        this.direct = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? DirectChannels.socketOf(channel) : null;
+        io.netty.handler.ssl.SslHandler ssl = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        this.direct = ssl == null ? DirectChannels.socketOf(channel) : null;
+        this.tls = ssl == null ? null : TlsSessions.of(ssl);
         this.unixSocket = unixSocket;
         this.sink = new PooledSink(channel.alloc());
         this.writer = new MessageWriter(sink, () -> clientEncoding);
@@ -261,7 +272,12 @@ public final class ChannelConnection implements FrontendConnection {
 
     @Override
     public boolean isSsl() {
-        return false;
+        return tls != null;
+    }
+
+    @Override
+    public TlsSession tlsSession() {
+        return tls;
     }
 
     @Override
@@ -306,6 +322,10 @@ public final class ChannelConnection implements FrontendConnection {
             if (cause instanceof IOException) {
                 // cf. pqcomm.c pq_recvbuf(): COMMERROR, to the log only
                 LOG.info("could not receive data from client: {}", cause.getMessage());
+            } else if (cause instanceof io.netty.handler.codec.DecoderException
+                    && cause.getCause() instanceof javax.net.ssl.SSLException ssl) {
+                // cf. be_tls_read(): "SSL error: %s", COMMERROR
+                LOG.info("SSL error: {}", ssl.getMessage());
             } else {
                 LOG.warn("unexpected error on client connection", cause);
             }

@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.pgkernel.kernel.api.Postmaster;
 import org.pgkernel.kernel.spi.ClientListener;
+import org.pgkernel.kernel.spi.ConfigReloadListener;
 import org.pgkernel.kernel.spi.guc.GucRegistry;
 import org.pgkernel.wire.api.ConnectionHandler;
 
@@ -15,10 +16,11 @@ import org.pgkernel.wire.api.ConnectionHandler;
  * sockets through it. Needs the backend's {@link ConnectionHandler} (to hand connections to)
  * and the {@link Postmaster} (for CancelRequests and the lock files' pid and start time).
  * Deactivating the component stops the event loop, which ends every connection of this
- * bundle.
+ * bundle. As a {@link ConfigReloadListener} it reloads the TLS configuration on SIGHUP
+ * (postmaster.c reloads it with pg_hba.conf).
  */
-@Component(service = ClientListener.class)
-public final class WireListener implements ClientListener {
+@Component(service = {ClientListener.class, ConfigReloadListener.class})
+public final class WireListener implements ClientListener, ConfigReloadListener {
     private final WireServer server;
 
     @Activate
@@ -36,6 +38,12 @@ public final class WireListener implements ClientListener {
     @Override
     public void close() {
         server.close();
+    }
+
+    /** SIGHUP / pg_reload_conf(): the certificates, keys and ssl_* settings are read again. */
+    @Override
+    public void configurationReloaded() {
+        server.reloadTls();
     }
 
     @Deactivate

@@ -39,6 +39,7 @@ import org.pgkernel.kernel.api.PgException;
 import org.pgkernel.kernel.api.SqlState;
 import org.pgkernel.kernel.spi.ClientListener.Opened;
 import org.pgkernel.wire.api.ConnectionHandler;
+import org.pgkernel.wire.internal.tls.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * IPv4 too; the JDK cannot set IPV6_V6ONLY), else {@code 0.0.0.0}; names such as
  * {@code localhost} bind every address the resolver gives, as getaddrinfo() does for
  * PostgreSQL.
+ *
+ * <p>TLS (ssl = on) is loaded before any socket is opened, as PostmasterMain() calls
+ * secure_initialize() first: a configuration that cannot be loaded is FATAL and nothing is
+ * bound. {@link #reloadTls()} loads it anew on SIGHUP; TCP connections then get the new one,
+ * open sessions keep theirs.
  *
  * <p>{@link #close()} closes the listening sockets and removes their files; connections go
  * on. {@link #shutdown()} also stops the event loop, which ends them.
@@ -88,6 +94,11 @@ public final class WireServer {
     private final long pid;
     private final long startTime;
 
+    private final ServerTls tls = new ServerTls();
+    /** What open() was given, for reloadTls(); null before open(). */
+    private Function<String, String> settings;
+    private Path dataDirectory;
+
     private EventLoopGroup group;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
@@ -108,11 +119,14 @@ public final class WireServer {
     /**
      * Opens the sockets the settings ask for. {@code setting} answers as SHOW does (port,
      * listen_addresses, unix_socket_directories, unix_socket_permissions,
-     * authentication_timeout, max_connections). Throws a FATAL PgException, having closed
-     * what it opened, when PostgreSQL would not start.
+     * authentication_timeout, max_connections, ssl and the ssl_* settings). Throws a FATAL
+     * PgException, having closed what it opened, when PostgreSQL would not start.
      */
     public synchronized Opened open(Function<String, String> setting, Path dataDirectory) {
         if (!listeners.isEmpty()) throw new IllegalStateException("already open");
+        tls.initialize(setting, dataDirectory);
+        this.settings = setting;
+        this.dataDirectory = dataDirectory;
         int port = Integer.parseInt(setting(setting, "port", "5432").trim());
         Duration authTimeout = parseDuration(setting(setting, "authentication_timeout", "1min"));
         int backlog = Math.min(PG_SOMAXCONN, 2 * parseInt(setting(setting, "max_connections", "100"), 100));
@@ -212,7 +226,7 @@ public final class WireServer {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ClientInitializer(connections, cancels, authTimeout, false));
+                .childHandler(new ClientInitializer(connections, cancels, authTimeout, false, tls));
         ChannelFuture f = b.bind(new InetSocketAddress(address, port)).awaitUninterruptibly();
         if (!f.isSuccess()) {
             if (logBindFailure || !(f.cause() instanceof BindException)) {
@@ -260,7 +274,7 @@ public final class WireServer {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
                 // Netty's NIO Unix-domain channel knows no ALLOW_HALF_CLOSURE (it would log a WARNING
                 // per connection): a client that shuts its writing side there is simply closed
-                .childHandler(new ClientInitializer(connections, cancels, authTimeout, true));
+                .childHandler(new ClientInitializer(connections, cancels, authTimeout, true, null));
         ChannelFuture f = b.bind(UnixDomainSocketAddress.of(socket)).awaitUninterruptibly();
         if (!f.isSuccess()) {
             logBindFailure("Unix", socketPath, f.cause());
@@ -302,6 +316,16 @@ public final class WireServer {
         String reason = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
         // PostgreSQL adds HINT "Is another postmaster already running on port N?" to EADDRINUSE
         LOG.info("could not bind {} address \"{}\": {}", family, addr, reason);
+    }
+
+    /**
+     * SIGHUP: rebuilds the TLS configuration from the settings as they are now (ssl may have been
+     * turned on or off). On failure the error is logged and the previous configuration stays.
+     * Returns whether the new configuration is in force; does nothing before {@link #open}.
+     */
+    public synchronized boolean reloadTls() {
+        if (settings == null) return false;
+        return tls.reload(settings, dataDirectory);
     }
 
     /** Stops accepting connections and removes the socket and lock files; connections go on. */

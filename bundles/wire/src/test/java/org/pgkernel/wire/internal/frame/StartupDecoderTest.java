@@ -295,4 +295,16 @@ class StartupDecoderTest {
             assertNull(ch.readInbound());
         }
     }
+
+    @Test
+    void failed_handshakes_are_logged_with_openssl_reasons_where_one_maps() {
+        assertEquals("certificate verify failed", StartupDecoder.handshakeFailure(new io.netty.handler.codec.DecoderException(
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed: unable to find valid certification path"))));
+        assertEquals("no shared cipher",
+                StartupDecoder.handshakeFailure(new javax.net.ssl.SSLHandshakeException("no cipher suites in common")));
+        assertEquals("unsupported protocol", StartupDecoder.handshakeFailure(new javax.net.ssl.SSLHandshakeException(
+                "Client requested protocol TLSv1.1 is not enabled or supported in server context")));
+        assertEquals("EOF detected", StartupDecoder.handshakeFailure(new java.nio.channels.ClosedChannelException()));
+        assertEquals("something else", StartupDecoder.handshakeFailure(new javax.net.ssl.SSLException("something else")));
+    }
 }

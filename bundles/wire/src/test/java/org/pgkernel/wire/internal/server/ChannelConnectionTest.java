@@ -40,7 +40,7 @@ class ChannelConnectionTest {
 
     private EmbeddedChannel channel() {
         return new EmbeddedChannel(new ClientInitializer(handler, (pid, key) -> cancels.add(new int[] {pid, key}),
-                Duration.ofMinutes(1), false));
+                Duration.ofMinutes(1), false, null));
     }
 
     private static byte[] outbound(EmbeddedChannel ch) {
@@ -222,7 +222,7 @@ class ChannelConnectionTest {
     void a_handler_that_throws_closes_the_connection() {
         EmbeddedChannel ch = new EmbeddedChannel(new ClientInitializer((c, p) -> {
             throw new IllegalStateException("no backend");
-        }, (pid, key) -> { }, Duration.ofMinutes(1), false));
+        }, (pid, key) -> { }, Duration.ofMinutes(1), false, null));
         ch.writeInbound(Unpooled.wrappedBuffer(frontend().startup(196608, Map.of("user", "u")).sync().bytes()));
         assertFalse(ch.isOpen());
         assertFalse(ch.finish());
