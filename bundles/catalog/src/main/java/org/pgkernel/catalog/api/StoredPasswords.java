@@ -21,7 +21,7 @@ public final class StoredPasswords {
     public static String usableVerifier(SharedCatalog catalog, String user, Instant now) {
         Role role = catalog.role(user).orElse(null);
         if (role == null || role.password() == null || role.password().isEmpty()) return null;
-        if (role.validUntil() != null && role.validUntil().isBefore(now)) return null;
+        if (role.expiredAt(now)) return null;
         return role.password();
     }
 

@@ -1,0 +1,58 @@
+package org.pgkernel.auth.password.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.pgkernel.catalog.api.Passwords;
+import org.pgkernel.catalog.api.SharedCatalog;
+import org.pgkernel.catalog.api.StoredPasswords;
+import org.pgkernel.kernel.api.PgException;
+import org.pgkernel.kernel.api.SqlState;
+import org.pgkernel.kernel.spi.AuthenticationMethod;
+
+/**
+ * pg_hba method {@code password}: the client sends its password in clear
+ * (AuthenticationCleartextPassword), which is checked against the stored md5 hash or SCRAM
+ * secret (cf. auth.c CheckPasswordAuth() and crypt.c plain_crypt_verify()).
+ */
+@Component(service = AuthenticationMethod.class, property = AuthenticationMethod.METHOD_PROPERTY + "=password")
+public final class PasswordMethod implements AuthenticationMethod {
+    /** AuthenticationCleartextPassword. */
+    static final int AUTH_REQ_PASSWORD = 3;
+
+    private final SharedCatalog catalog;
+
+    @Activate
+    public PasswordMethod(@Reference SharedCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public String name() {
+        return "password";
+    }
+
+    @Override
+    public void authenticate(AuthExchange exchange, Map<String, String> hbaOptions) {
+        String user = exchange.userName();
+        exchange.sendRequest(AUTH_REQ_PASSWORD, new byte[0]);
+        String password = cstring(exchange.receiveResponse());
+        String stored = StoredPasswords.usableVerifier(catalog, user, Instant.now());
+        if (stored == null || password.isEmpty() || !Passwords.verifyPlain(user, stored, password)) {
+            throw StoredPasswords.failed(user);
+        }
+    }
+
+    /** recv_password_packet(): the body is one NUL-terminated string and nothing after it. */
+    static String cstring(byte[] body) {
+        int nul = 0;
+        while (nul < body.length && body[nul] != 0) nul++;
+        if (nul != body.length - 1) {
+            throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid password packet size");
+        }
+        return new String(body, 0, nul, StandardCharsets.UTF_8);
+    }
+}
