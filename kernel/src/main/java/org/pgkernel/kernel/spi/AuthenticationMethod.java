@@ -54,5 +54,15 @@ public interface AuthenticationMethod {
         default String clientCertificateCn() {
             return null;
         }
+
+        /**
+         * The operating-system user name of the process at the other end of a Unix-domain
+         * socket, from the socket's peer credentials (SO_PEERCRED; cf. getpeereid()), what the
+         * {@code peer} method maps to the database user; null over TCP or when the credentials
+         * cannot be read.
+         */
+        default String peerUserName() {
+            return null;
+        }
     }
 }

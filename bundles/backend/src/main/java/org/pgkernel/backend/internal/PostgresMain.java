@@ -124,7 +124,12 @@ final class PostgresMain {
         }
     }
 
+    /** The client closed the connection during authentication: end without a word in the log. */
+    private static final PgException CLIENT_GONE = PgException.fatal(SqlState.CONNECTION_FAILURE,
+            "client closed the connection during authentication");
+
     private void logSessionError(PgException e) {
+        if (e == CLIENT_GONE) return;
         SqlState s = e.sqlState();
         if (s == SqlState.CRASH_SHUTDOWN || s == SqlState.ADMIN_SHUTDOWN && e.severity() == ErrorSeverity.FATAL
                 && e.getMessage().contains("immediate")) {
@@ -248,8 +253,16 @@ final class PostgresMain {
         return n;
     }
 
+    /**
+     * cf. ClientAuthentication(): clientcert= is judged before the method runs (a valid client
+     * certificate must be there), and clientcert=verify-full once more after it succeeded (the
+     * certificate's CN, or DN with clientname=DN, must be the user or map to it; the cert method
+     * makes that check itself).
+     */
     private void authenticate(HbaMatch match, String host) {
         String method = match.method();
+        String clientcert = match.option("clientcert");
+        if (clientcert != null) requireClientCertificate();
         switch (method) {
             case "trust" -> { }
             case "reject" -> throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
@@ -264,13 +277,71 @@ final class PostgresMain {
                 try {
                     m.authenticate(new Exchange(), match.options());
                 } catch (PgException e) {
-                    throw e.withSeverity(ErrorSeverity.FATAL);
+                    throw e == CLIENT_GONE ? e : e.withSeverity(ErrorSeverity.FATAL);
                 } catch (Exception e) {
                     throw new PgException(ErrorSeverity.FATAL, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                             "authentication failed for user \"" + user + "\"", null, null, 0, null, e);
                 }
             }
         }
+        if ("verify-full".equals(clientcert) && !method.equals("cert") && !certificateNameMatches(match)) {
+            throw authFailed(method, user);
+        }
+    }
+
+    /** The first check of ClientAuthentication() for a line with clientcert=verify-ca or verify-full. */
+    private void requireClientCertificate() {
+        if (conn.isSsl() && conn.tlsSession().clientCertificate() != null) return; // verified in the handshake
+        String caFile = postmaster.settings().value("ssl_ca_file");
+        if (caFile == null || caFile.isEmpty()) {
+            throw PgException.fatal(SqlState.CONFIG_FILE_ERROR,
+                    "client certificates can only be checked if a root certificate store is available");
+        }
+        throw PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "connection requires a valid client certificate");
+    }
+
+    /**
+     * clientcert=verify-full on a method other than cert (cf. CheckCertAuth()): the verified
+     * certificate's CN, or its RFC 2253 DN with clientname=DN, must be the user, or map to it
+     * through the line's pg_ident.conf map. Failures are logged, not told to the client.
+     */
+    private boolean certificateNameMatches(HbaMatch match) {
+        boolean dn = "DN".equals(match.option("clientname"));
+        String name = dn ? conn.tlsSession().peerDn() : conn.tlsSession().peerCn();
+        if (name == null || name.isEmpty()) {
+            LOG.info("certificate authentication failed for user \"{}\": client certificate contains no user name", user);
+            return false;
+        }
+        if (hba.identMatches(match.option("map"), name, user, catalog::isMemberOf, false)) return true;
+        LOG.info("certificate validation (clientcert=verify-full) failed for user \"{}\": {} mismatch", user, dn ? "DN" : "CN");
+        return false;
+    }
+
+    /**
+     * cf. auth_failed(): what the client is told when the line's method, or a check that follows
+     * it, failed; 28P01 for the password methods, 28000 for the others.
+     */
+    static PgException authFailed(String method, String user) {
+        String what = switch (method) {
+            case "trust" -> "\"trust\" authentication";
+            case "ident" -> "Ident authentication";
+            case "peer" -> "Peer authentication";
+            case "password", "md5", "scram-sha-256" -> "password authentication";
+            case "gss" -> "GSSAPI authentication";
+            case "sspi" -> "SSPI authentication";
+            case "pam" -> "PAM authentication";
+            case "bsd" -> "BSD authentication";
+            case "ldap" -> "LDAP authentication";
+            case "cert" -> "certificate authentication";
+            case "radius" -> "RADIUS authentication";
+            default -> null;
+        };
+        if (what == null) {
+            return PgException.fatal(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "authentication failed for user \"%s\": invalid authentication method", user);
+        }
+        return PgException.fatal(what.startsWith("password") ? SqlState.INVALID_PASSWORD : SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                "%s failed for user \"%s\"", what, user);
     }
 
     /** The backend's side of an authentication method's exchange. */
@@ -281,6 +352,7 @@ final class PostgresMain {
         @Override public byte[] serverCertificate() { return conn.isSsl() ? conn.tlsSession().serverCertificate() : null; }
         @Override public String clientCertificateDn() { return conn.isSsl() ? conn.tlsSession().peerDn() : null; }
         @Override public String clientCertificateCn() { return conn.isSsl() ? conn.tlsSession().peerCn() : null; }
+        @Override public String peerUserName() { return conn.isUnixSocket() ? conn.peerUserName() : null; }
 
         @Override
         public void sendRequest(int code, byte[] payload) {
@@ -299,7 +371,9 @@ final class PostgresMain {
         public byte[] receiveResponse() {
             FrontendMessage m = nextMessage(false);
             if (m instanceof FrontendMessage.PasswordMessage p) return p.body();
-            if (m == null) throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "unexpected EOF within message length word");
+            // the client hung up instead of answering (psql does, to prompt for a password):
+            // PostgreSQL's STATUS_EOF, a silent exit
+            if (m == null) throw CLIENT_GONE;
             throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "expected password response, got message type %d", typeOf(m));
         }
     }
@@ -599,6 +673,11 @@ final class PostgresMain {
         @Override public int databaseOid() { return databaseOid; }
         @Override public Instant sessionStart() { return sessionStart; }
         @Override public SharedCatalog catalog() { return catalog; }
+
+        @Override
+        public List<org.pgkernel.hba.api.HbaRuleRow> hbaFileRules() {
+            return hba.rules(m -> methods.containsKey(m));
+        }
 
         @Override
         public String serverAddress() {

@@ -31,4 +31,13 @@ public interface SessionEnvironment {
 
     /** The shared catalog (roles, memberships, databases): pg_authid/pg_roles/pg_database and the DDL that changes them. */
     SharedCatalog catalog();
+
+    /**
+     * pg_hba_file_rules: pg_hba.conf as it is now, with the error column filled for lines that
+     * cannot be used, a method whose bundle is not running included. Empty where there is no
+     * hba service (tests).
+     */
+    default java.util.List<org.pgkernel.hba.api.HbaRuleRow> hbaFileRules() {
+        return java.util.List.of();
+    }
 }

@@ -92,6 +92,15 @@ public interface FrontendConnection {
      */
     TlsSession tlsSession();
 
+    /**
+     * The operating-system user name of the process at the other end of a Unix-domain socket,
+     * read from the socket's peer credentials (SO_PEERCRED), as getpeereid() gives it to
+     * PostgreSQL's {@code peer} authentication; null over TCP, or when the platform or the
+     * socket does not tell. A user id without a name in the user database is given as its
+     * number.
+     */
+    String peerUserName();
+
     /** The client encoding used to decode incoming strings and encode outgoing ones; UTF-8 until set. */
     void setClientEncoding(Charset charset);
 }

@@ -3,6 +3,8 @@ package org.pgkernel.sql.internal.func;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.pgkernel.kernel.api.PgException;
+import org.pgkernel.kernel.api.SqlState;
 import org.pgkernel.kernel.api.Activity;
 import org.pgkernel.kernel.spi.guc.FileSetting;
 import org.pgkernel.kernel.spi.guc.SettingRow;
@@ -58,6 +60,14 @@ public final class SystemViews {
                     c("sourcefile", PgType.TEXT), c("sourceline", PgType.INT4), c("seqno", PgType.INT4),
                     c("name", PgType.TEXT), c("setting", PgType.TEXT), c("applied", PgType.BOOL),
                     c("error", PgType.TEXT)), SystemViews::fileSettings);
+            case "pg_hba_file_rules" -> new View(name, List.of(
+                    c("line_number", PgType.INT4), c("type", PgType.TEXT), c("database", PgType.TEXT_ARRAY),
+                    c("user_name", PgType.TEXT_ARRAY), c("address", PgType.TEXT), c("netmask", PgType.TEXT),
+                    c("auth_method", PgType.TEXT), c("options", PgType.TEXT_ARRAY), c("error", PgType.TEXT)),
+                    ctx -> {
+                        HBA_RULES_ACL.accept(ctx);
+                        return hbaRules(ctx);
+                    }, HBA_RULES_ACL);
             default -> CatalogViews.find(name);
         };
     }
@@ -82,6 +92,32 @@ public final class SystemViews {
                 s.clientSerial() == null ? null : new java.math.BigDecimal(s.clientSerial()), s.issuerDn()});
         }
         return rows.iterator();
+    }
+
+    /** system_views.sql revokes pg_hba_file_rules from PUBLIC: superusers only. */
+    private static final java.util.function.Consumer<ExecContext> HBA_RULES_ACL = ctx -> {
+        var me = ctx.env().catalog().role(ctx.env().userName()).orElse(null);
+        if (me == null || !me.superuser()) {
+            throw PgException.error(SqlState.INSUFFICIENT_PRIVILEGE, "permission denied for view pg_hba_file_rules");
+        }
+    };
+
+    /**
+     * pg_hba_file_rules with PostgreSQL 15's columns: every line of pg_hba.conf as the file is
+     * now, the error column filled for lines that cannot be used, including a method whose
+     * bundle is not installed or not started.
+     */
+    private static Iterator<Object[]> hbaRules(ExecContext ctx) {
+        List<Object[]> rows = new ArrayList<>();
+        for (org.pgkernel.hba.api.HbaRuleRow r : ctx.env().hbaFileRules()) {
+            rows.add(new Object[] {r.lineNumber(), r.type(), textArray(r.database()), textArray(r.userName()), r.address(),
+                r.netmask(), r.authMethod(), textArray(r.options()), r.error()});
+        }
+        return rows.iterator();
+    }
+
+    private static Object textArray(List<String> l) {
+        return l == null ? null : l.toArray(new String[0]);
     }
 
     private static Iterator<Object[]> settings(ExecContext ctx) {

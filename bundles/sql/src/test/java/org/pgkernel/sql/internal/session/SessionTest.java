@@ -66,6 +66,22 @@ class SessionTest {
     }
 
     @Test
+    void pg_hba_file_rules_shows_postgresql_15_columns_to_superusers_only() {
+        env.hbaRules.add(new org.pgkernel.hba.api.HbaRuleRow(1, "/d/pg_hba.conf", 1, "host", List.of("all"), List.of("a"),
+                "127.0.0.1", "255.255.255.255", "scram-sha-256", null, null));
+        env.hbaRules.add(new org.pgkernel.hba.api.HbaRuleRow(2, "/d/pg_hba.conf", 3, "host", List.of("all"), List.of("c"),
+                "127.0.0.1", "255.255.255.255", "md5", null,
+                "invalid authentication method \"md5\": not supported by this build"));
+        assertEquals(lines("T line_number:23,type:25,database:1009,user_name:1009,address:25,netmask:25,auth_method:25,options:1009,error:25",
+                "D 1|host|{all}|{a}|127.0.0.1|255.255.255.255|scram-sha-256|\\N|\\N",
+                "D 3|host|{all}|{c}|127.0.0.1|255.255.255.255|md5|\\N|invalid authentication method \"md5\": not supported by this build",
+                "C SELECT 2", "Z I"), q("SELECT * FROM pg_hba_file_rules"));
+        session.simpleQuery("CREATE ROLE nosu LOGIN", new RecordingSink());
+        env.user = "nosu";
+        assertEquals(lines("E ERROR 42501 permission denied for view pg_hba_file_rules", "Z I"), q("SELECT * FROM pg_hba_file_rules"));
+    }
+
+    @Test
     void syntax_errors_point_at_the_offending_token() {
         assertEquals(lines("E ERROR 42601 syntax error at or near \"SELEC\" @1", "Z I"), q("SELEC 1;"));
         assertEquals(lines("E ERROR 42601 syntax error at or near \";\" @11", "Z I"), q("SELECT 1 +;"));

@@ -63,6 +63,11 @@ final class TestEnvironment implements SessionEnvironment {
     @Override public Integer serverPort() { return 5432; }
     @Override public Instant sessionStart() { return start; }
 
+    /** What pg_hba_file_rules shows. */
+    final List<org.pgkernel.hba.api.HbaRuleRow> hbaRules = new ArrayList<>();
+
+    @Override public List<org.pgkernel.hba.api.HbaRuleRow> hbaFileRules() { return hbaRules; }
+
     /** Who the session is (the superuser of the test catalog unless a test says otherwise). */
     String user = "postgres";
     /** Sessions other than this one that activity() shows. */

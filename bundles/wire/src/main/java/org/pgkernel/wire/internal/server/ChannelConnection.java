@@ -87,6 +87,8 @@ public final class ChannelConnection implements FrontendConnection {
     private final java.nio.channels.SocketChannel direct;
     /** The TLS session, null without TLS; the handshake completed before the startup packet could arrive. */
     private final TlsSession tls;
+    /** The Unix-domain peer's OS user name once read (see {@link #peerUserName()}). */
+    private volatile String peerUser;
     /** Writes handed to the event loop and not yet completed. */
     private final java.util.concurrent.atomic.AtomicInteger queuedInNetty = new java.util.concurrent.atomic.AtomicInteger();
     private final io.netty.channel.ChannelFutureListener dequeued = f -> queuedInNetty.decrementAndGet();
@@ -278,6 +280,18 @@ public final class ChannelConnection implements FrontendConnection {
     @Override
     public TlsSession tlsSession() {
         return tls;
+    }
+
+    @Override
+    public String peerUserName() {
+        if (!unixSocket) return null;
+        String name = peerUser;
+        if (name == null) {
+            // asked once, by the backend thread, during authentication; getsockopt does not block
+            name = DirectChannels.peerUserName(DirectChannels.socketOf(channel));
+            peerUser = name;
+        }
+        return name;
     }
 
     @Override

@@ -104,6 +104,31 @@ class WireServerTest {
     }
 
     @Test
+    void a_unix_socket_connection_names_its_peers_os_user_and_a_tcp_one_does_not() throws Exception {
+        int port = freePort();
+        Files.createDirectory(dataDir.resolve("sock"));
+        server.open(settings(port, "127.0.0.1", "sock")::get, dataDir);
+        // the client is this process: the socket's peer credentials name the user that owns its files
+        String me = Files.getOwner(Files.createFile(dataDir.resolve("mine"))).getName();
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(dataDir.resolve("sock/.s.PGSQL." + port)));
+            ch.write(ByteBuffer.wrap(frontend().startup(196608, Map.of("user", "u")).bytes()));
+            FrontendConnection c = connections.poll(10, TimeUnit.SECONDS);
+            assertTrue(c.isUnixSocket());
+            assertEquals(me, c.peerUserName());
+            assertEquals(me, c.peerUserName(), "asked twice, the same answer");
+            c.close();
+        }
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.getOutputStream().write(frontend().startup(196608, Map.of("user", "u")).bytes());
+            FrontendConnection c = connections.poll(10, TimeUnit.SECONDS);
+            assertFalse(c.isUnixSocket());
+            assertNull(c.peerUserName());
+            c.close();
+        }
+    }
+
+    @Test
     void a_backend_talks_to_a_real_client_over_tcp() throws Exception {
         int port = freePort();
         server.open(settings(port, "127.0.0.1", "")::get, dataDir);
