@@ -53,11 +53,32 @@ final class Server implements AutoCloseable {
         return create(true, extraConf);
     }
 
+    /**
+     * As {@link #create(String...)} (with a Unix socket if {@code unixSocket}), the superuser
+     * postgres given {@code superuserPassword} by initdb's --pwfile: a SCRAM-SHA-256 secret, as
+     * PostgreSQL's initdb stores it. pg_hba.conf is the same trust file; tests that need
+     * passwords write their own.
+     */
+    static Server createWithSuperuserPassword(String superuserPassword, boolean unixSocket, String... extraConf)
+            throws Exception {
+        return create(unixSocket, superuserPassword, extraConf);
+    }
+
     private static Server create(boolean unixSocket, String... extraConf) throws Exception {
+        return create(unixSocket, null, extraConf);
+    }
+
+    private static Server create(boolean unixSocket, String superuserPassword, String... extraConf) throws Exception {
         Path dir = newDirectory();
         Path sock = unixSocket ? Files.createTempDirectory(Path.of("/tmp"), "pgk-sock") : null;
         Server srv = new Server(dir, freePort(), sock);
-        Result r = srv.tool("initdb", "-D", srv.data.toString(), "-U", "postgres", "-A", "trust", "-N");
+        List<String> initdb = new ArrayList<>(List.of("-D", srv.data.toString(), "-U", "postgres", "-A", "trust", "-N"));
+        if (superuserPassword != null) {
+            Path pwfile = dir.resolve("pwfile");
+            Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
+            initdb.add("--pwfile=" + pwfile);
+        }
+        Result r = srv.tool("initdb", initdb.toArray(String[]::new));
         if (r.code != 0) throw new IllegalStateException("initdb failed: " + r.output);
         List<String> conf = new ArrayList<>(List.of("listen_addresses = '127.0.0.1'", "port = " + srv.port,
                 "unix_socket_directories = '" + (sock == null ? "" : sock.toString()) + "'",
@@ -88,6 +109,11 @@ final class Server implements AutoCloseable {
     void appendConf(String... lines) throws IOException {
         Files.writeString(data.resolve("postgresql.conf"), "\n" + String.join("\n", lines) + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** Replaces pg_hba.conf by {@code lines}; read at the next start (or reload). */
+    void writeHba(String... lines) throws IOException {
+        Files.writeString(data.resolve("pg_hba.conf"), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }
 
     Result start() throws Exception {

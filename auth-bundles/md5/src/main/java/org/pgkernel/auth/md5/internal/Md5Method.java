@@ -93,6 +93,10 @@ public final class Md5Method implements AuthenticationMethod {
         if (nul != body.length - 1) {
             throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid password packet size");
         }
+        if (nul == 0) {
+            // recv_password_packet(): refused before any check
+            throw PgException.fatal(SqlState.INVALID_PASSWORD, "empty password returned by client");
+        }
         return new String(body, 0, nul, StandardCharsets.UTF_8);
     }
 }

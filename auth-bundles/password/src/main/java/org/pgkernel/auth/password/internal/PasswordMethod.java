@@ -41,7 +41,7 @@ public final class PasswordMethod implements AuthenticationMethod {
         exchange.sendRequest(AUTH_REQ_PASSWORD, new byte[0]);
         String password = cstring(exchange.receiveResponse());
         String stored = StoredPasswords.usableVerifier(catalog, user, Instant.now());
-        if (stored == null || password.isEmpty() || !Passwords.verifyPlain(user, stored, password)) {
+        if (stored == null || !Passwords.verifyPlain(user, stored, password)) {
             throw StoredPasswords.failed(user);
         }
     }
@@ -52,6 +52,10 @@ public final class PasswordMethod implements AuthenticationMethod {
         while (nul < body.length && body[nul] != 0) nul++;
         if (nul != body.length - 1) {
             throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid password packet size");
+        }
+        if (nul == 0) {
+            // recv_password_packet(): refused before any check
+            throw PgException.fatal(SqlState.INVALID_PASSWORD, "empty password returned by client");
         }
         return new String(body, 0, nul, StandardCharsets.UTF_8);
     }

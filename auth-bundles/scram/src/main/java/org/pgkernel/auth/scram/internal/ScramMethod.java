@@ -101,10 +101,15 @@ public final class ScramMethod implements AuthenticationMethod {
 
         String finalMessage = new String(exchange.receiveResponse(), StandardCharsets.UTF_8);
         ClientFinal fin = ClientFinal.parse(finalMessage);
-        byte[] cbindExpected = cf.gs2Header.getBytes(StandardCharsets.UTF_8);
-        if (plus) cbindExpected = concat(cbindExpected, endPointHash(serverCert));
-        if (!MessageDigest.isEqual(cbindExpected, fin.channelBinding)) {
-            throw protocol("SCRAM channel binding check failed", null);
+        if (plus) {
+            byte[] expected = concat(cf.gs2Header.getBytes(StandardCharsets.UTF_8), endPointHash(serverCert));
+            String b64 = Base64.getEncoder().encodeToString(expected);
+            if (!MessageDigest.isEqual(b64.getBytes(StandardCharsets.US_ASCII), fin.channelBinding.getBytes(StandardCharsets.UTF_8))) {
+                throw new PgException(ErrorSeverity.FATAL, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                        "SCRAM channel binding check failed", null, null, 0, null, null);
+            }
+        } else if (!(fin.channelBinding.equals("biws") && cf.flag == 'n') && !(fin.channelBinding.equals("eSws") && cf.flag == 'y')) {
+            throw protocol("unexpected SCRAM channel-binding attribute in client-final-message", null);
         }
         if (!fin.nonce.equals(nonce)) throw protocol("invalid SCRAM response", "Nonce does not match.");
 
@@ -159,88 +164,148 @@ public final class ScramMethod implements AuthenticationMethod {
         return new String(in.array(), start, in.position() - start - 1, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A cursor over a SCRAM message with PostgreSQL's attribute readers (auth-scram.c
+     * read_attr_value(), read_any_attr(), sanitize_char()), so that malformed input gets the
+     * same message and detail.
+     */
+    static final class Reader {
+        private final String s;
+        private int i;
+
+        Reader(String s) { this.s = s; }
+
+        boolean atEnd() { return i >= s.length(); }
+
+        char peek() { return atEnd() ? '\0' : s.charAt(i); }
+
+        void skip() { i++; }
+
+        String rest() { return s.substring(i); }
+
+        int position() { return i; }
+
+        String upTo(int position) { return s.substring(0, position); }
+
+        /** read_attr_value(): "attr=value" then a comma or the end. */
+        String attr(char attr) {
+            if (peek() != attr) {
+                throw malformed("Expected attribute \"" + attr + "\" but found \"" + sanitize(peek()) + "\".");
+            }
+            i++;
+            if (peek() != '=') throw malformed("Expected character \"=\" for attribute \"" + attr + "\".");
+            i++;
+            return value();
+        }
+
+        /** read_any_attr(): any "x=value"; returns x, the value is consumed. */
+        char anyAttr(StringBuilder valueOut) {
+            if (atEnd()) throw malformed("Attribute expected, but found end of string.");
+            char attr = s.charAt(i);
+            if (!(attr >= 'A' && attr <= 'Z' || attr >= 'a' && attr <= 'z')) {
+                throw malformed("Attribute expected, but found invalid character \"" + sanitize(attr) + "\".");
+            }
+            i++;
+            if (peek() != '=') throw malformed("Expected character \"=\" for attribute \"" + attr + "\".");
+            i++;
+            valueOut.setLength(0);
+            valueOut.append(value());
+            return attr;
+        }
+
+        private String value() {
+            int comma = s.indexOf(',', i);
+            String v = comma < 0 ? s.substring(i) : s.substring(i, comma);
+            i = comma < 0 ? s.length() : comma + 1;
+            return v;
+        }
+
+        /** sanitize_char(): 'c' for a printable character, 0xNN otherwise. */
+        static String sanitize(char c) {
+            return c >= 0x21 && c <= 0x7e ? "'" + c + "'" : String.format("0x%02x", (int) c);
+        }
+
+        static PgException malformed(String detail) {
+            return protocol("malformed SCRAM message", detail);
+        }
+    }
+
     /** client-first-message = gs2-header client-first-message-bare (read_client_first_message()). */
-    record ClientFirst(String gs2Header, String bare, String nonce) {
+    record ClientFirst(char flag, String gs2Header, String bare, String nonce) {
         static ClientFirst parse(String s, boolean plus, boolean plusOffered) {
-            if (s.isEmpty()) throw protocol("malformed SCRAM message", "The message is empty.");
-            int comma = s.indexOf(',');
-            if (comma < 0) throw protocol("malformed SCRAM message", "Comma expected, but found end of string.");
-            String flag = s.substring(0, comma);
-            switch (flag.isEmpty() ? ' ' : flag.charAt(0)) {
-                case 'n' -> {
-                    if (!flag.equals("n")) throw badFlag(flag);
+            if (s.isEmpty()) throw Reader.malformed("The message is empty.");
+            Reader r = new Reader(s);
+            char flag = r.peek();
+            switch (flag) {
+                case 'n', 'y' -> {
                     if (plus) throw cbindMissing();
-                }
-                case 'y' -> {
-                    if (!flag.equals("y")) throw badFlag(flag);
-                    if (plus) throw cbindMissing();
-                    if (plusOffered) {
-                        throw protocol("SCRAM channel binding negotiation error", "The client supports SCRAM channel binding "
-                                + "but thinks the server does not.  However, this server does support channel binding.");
+                    if (flag == 'y' && plusOffered) {
+                        throw new PgException(ErrorSeverity.FATAL, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                                "SCRAM channel binding negotiation error", "The client supports SCRAM channel binding "
+                                + "but thinks the server does not.  However, this server does support channel binding.",
+                                null, 0, null, null);
                     }
+                    r.skip();
+                    if (r.peek() != ',') {
+                        throw Reader.malformed("Comma expected, but found character \"" + Reader.sanitize(r.peek()) + "\".");
+                    }
+                    r.skip();
                 }
                 case 'p' -> {
-                    if (!flag.startsWith("p=")) throw badFlag(flag);
                     if (!plus) {
-                        throw protocol("malformed SCRAM message", "The client selected SCRAM-SHA-256 without channel "
-                                + "binding, but the SCRAM message includes channel binding data.");
+                        throw Reader.malformed("The client selected SCRAM-SHA-256 without channel binding, but the SCRAM "
+                                + "message includes channel binding data.");
                     }
-                    String type = flag.substring(2);
+                    String type = r.attr('p');
                     if (!type.equals("tls-server-end-point")) {
                         throw protocol("unsupported SCRAM channel-binding type \"" + type + "\"", null);
                     }
                 }
-                default -> throw badFlag(flag);
+                default -> throw Reader.malformed("Unexpected channel-binding flag \"" + Reader.sanitize(flag) + "\".");
             }
-            int second = s.indexOf(',', comma + 1);
-            if (second < 0) throw protocol("malformed SCRAM message", "Comma expected, but found end of string.");
-            if (second != comma + 1) {
-                if (s.startsWith("a=", comma + 1)) throw unsupported("client uses authorization identity, but it is not supported");
-                throw protocol("malformed SCRAM message", "Unexpected attribute \"" + s.charAt(comma + 1)
-                        + "\" in client-first-message.");
+            if (r.peek() == 'a') throw unsupported("client uses authorization identity, but it is not supported");
+            if (r.peek() != ',') {
+                throw Reader.malformed("Unexpected attribute \"" + Reader.sanitize(r.peek()) + "\" in client-first-message.");
             }
-            String gs2 = s.substring(0, second + 1);
-            String bare = s.substring(second + 1);
-            if (bare.startsWith("m=")) throw unsupported("client requires an unsupported SCRAM extension");
-            String[] attrs = bare.split(",", -1);
-            if (attrs.length < 2 || !attrs[0].startsWith("n=") || !attrs[1].startsWith("r=")) {
-                throw protocol("malformed SCRAM message", "Attribute expected, but found invalid character.");
-            }
-            String nonce = attrs[1].substring(2);
-            if (nonce.isEmpty() || !nonce.chars().allMatch(c -> c >= 0x21 && c <= 0x7e && c != ',')) {
-                throw protocol("malformed SCRAM message", "Could not parse SCRAM nonce.");
-            }
-            return new ClientFirst(gs2, bare, nonce);
-        }
-
-        private static PgException badFlag(String flag) {
-            return protocol("malformed SCRAM message", "Unexpected channel-binding flag \"" + flag + "\".");
+            r.skip();
+            String gs2 = r.upTo(r.position());
+            String bare = r.rest();
+            if (r.peek() == 'm') throw unsupported("client requires an unsupported SCRAM extension");
+            r.attr('n'); // the user name in the message is ignored: the startup packet's counts
+            String nonce = r.attr('r');
+            StringBuilder ignored = new StringBuilder();
+            while (!r.atEnd()) r.anyAttr(ignored); // extensions are read and ignored
+            return new ClientFirst(flag, gs2, bare, nonce);
         }
 
         private static PgException cbindMissing() {
-            return protocol("malformed SCRAM message", "The client selected SCRAM-SHA-256-PLUS, but the SCRAM message "
-                    + "does not include channel binding data.");
+            return Reader.malformed("The client selected SCRAM-SHA-256-PLUS, but the SCRAM message does not include "
+                    + "channel binding data.");
         }
     }
 
     /** client-final-message = c=cbind,r=nonce[,extensions],p=proof (read_client_final_message()). */
-    record ClientFinal(byte[] channelBinding, String nonce, String withoutProof, byte[] proof) {
+    record ClientFinal(String channelBinding, String nonce, String withoutProof, byte[] proof) {
         static ClientFinal parse(String s) {
-            int p = s.lastIndexOf(",p=");
-            if (!s.startsWith("c=") || p < 0) throw protocol("malformed SCRAM message", "Malformed proof in client-final-message.");
-            String withoutProof = s.substring(0, p);
-            String[] attrs = withoutProof.split(",", -1);
-            if (attrs.length < 2 || !attrs[1].startsWith("r=")) {
-                throw protocol("malformed SCRAM message", "Attribute expected, but found invalid character.");
-            }
+            Reader r = new Reader(s);
+            String cbind = r.attr('c');
+            String nonce = r.attr('r');
+            StringBuilder value = new StringBuilder();
+            int proofAt;
+            char attr;
+            do {
+                proofAt = r.position();
+                attr = r.anyAttr(value);
+            } while (attr != 'p');
+            byte[] proof;
             try {
-                byte[] cbind = Base64.getDecoder().decode(attrs[0].substring(2));
-                byte[] proof = Base64.getDecoder().decode(s.substring(p + 3));
-                if (proof.length != 32) throw protocol("malformed SCRAM message", "Malformed proof in client-final-message.");
-                return new ClientFinal(cbind, attrs[1].substring(2), withoutProof, proof);
+                proof = Base64.getDecoder().decode(value.toString());
             } catch (IllegalArgumentException e) {
-                throw protocol("malformed SCRAM message", "Invalid base64 in client-final-message.");
+                proof = new byte[0];
             }
+            if (proof.length != 32) throw Reader.malformed("Malformed proof in client-final-message.");
+            if (!r.atEnd()) throw Reader.malformed("Garbage found at the end of client-final-message.");
+            return new ClientFinal(cbind, nonce, s.substring(0, Math.max(0, proofAt - 1)), proof);
         }
     }
 }

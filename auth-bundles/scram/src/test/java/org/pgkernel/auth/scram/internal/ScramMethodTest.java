@@ -137,7 +137,7 @@ class ScramMethodTest {
         for (int i = 0; i < 2; i++) {
             Client c = new Client("ghost");
             c.answers.add(p -> initial("SCRAM-SHA-256", "n,,n=,r=abc"));
-            c.answers.add(p -> "c=biws,r=x,p=AAAA".getBytes(StandardCharsets.US_ASCII));
+            c.answers.add(p -> "c=biws,r=x,p=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".getBytes(StandardCharsets.US_ASCII));
             assertThrows(PgException.class, () -> m.authenticate(c, Map.of()));
             salts.add(c.requests.get(1).replaceAll(".*,s=([^,]*),.*", "$1"));
         }
