@@ -35,6 +35,26 @@ class DistributionIT {
         }
     }
 
+    /**
+     * A pg_hba.conf that does not load stops the start at once, as PostgreSQL's postmaster
+     * refuses to start: the bad line is logged with its file and line, then FATAL, exit 1.
+     */
+    @Test
+    void a_pg_hba_conf_that_does_not_load_fails_the_start() throws Exception {
+        try (Server srv = Server.create()) {
+            srv.writeHba("host all all 127.0.0.1/32 bogus", "host all all 127.0.0.1/32 trust");
+            long t0 = System.nanoTime();
+            Server.Result started = srv.start();
+            assertTrue(started.code() != 0, started.output());
+            assertTrue(started.output().contains("could not start server"), started.output());
+            assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "pg_ctl gave up only after 30 s");
+            String log = srv.log();
+            assertTrue(log.contains("LOG:  invalid authentication method \"bogus\"\n"), log);
+            assertTrue(log.contains("CONTEXT:  line 1 of configuration file \"" + srv.data.resolve("pg_hba.conf") + "\"\n"), log);
+            assertTrue(log.contains("FATAL:  could not load " + srv.data.resolve("pg_hba.conf") + "\n"), log);
+        }
+    }
+
     @Test
     void a_start_after_an_immediate_stop_recovers_and_a_clean_one_does_not() throws Exception {
         try (Server srv = Server.create()) {

@@ -67,6 +67,14 @@ public interface Postmaster {
     void requestReload();
 
     /**
+     * A part the server cannot start without failed (pg_hba.conf does not load, say): while
+     * the postmaster is still starting up it logs {@code reason} as FATAL and exits with 1, as
+     * PostgreSQL does; once the server runs, the call only logs it.
+     */
+    default void failStartup(PgException reason) {
+    }
+
+    /**
      * The LISTEN/NOTIFY queue in shared memory. Ask again rather than keep it: a crash restart
      * re-creates it. Throws FATAL 57P03 while shared memory does not exist.
      */

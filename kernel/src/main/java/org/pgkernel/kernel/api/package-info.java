@@ -1,3 +1,3 @@
 /** What every process and bundle uses from the kernel: errors with SQLSTATEs, processes, latches, signals, the postmaster service and the LISTEN/NOTIFY queue. */
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package org.pgkernel.kernel.api;

@@ -262,6 +262,19 @@ public final class PostmasterMain implements Postmaster {
         if (p != null) p.deliver(ProcSignal.SIGUSR1);
     }
 
+    /** Set by failStartup() before the server runs: awaitListener() gives up with it. */
+    private volatile PgException startupFailure;
+
+    @Override
+    public void failStartup(PgException reason) {
+        if (state.compareTo(PmState.RUN) < 0) {
+            startupFailure = reason;
+            latch.set();
+        } else {
+            LOG.warn("{}", reason.getMessage());
+        }
+    }
+
     @Override
     public void requestReload() {
         reloadPending = true;
@@ -328,6 +341,8 @@ public final class PostmasterMain implements Postmaster {
     private ClientListener awaitListener() {
         long deadline = System.nanoTime() + 60_000_000_000L;
         for (;;) {
+            PgException failed = startupFailure;
+            if (failed != null) throw failed;
             ClientListener l = listenerLookup.get();
             if (l != null) return l;
             if (shutdown != Shutdown.NONE) throw PgException.fatal(SqlState.ADMIN_SHUTDOWN, "shutdown requested during startup");
