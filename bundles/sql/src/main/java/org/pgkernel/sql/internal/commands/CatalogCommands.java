@@ -70,8 +70,14 @@ public final class CatalogCommands {
      */
     public CatalogCommands(SessionEnvironment env, String sql, Consumer<PgException> notices, FormatSettings format,
                            Instant now, boolean inTransactionBlock) {
+        this(env, env.catalog(), sql, notices, format, now, inTransactionBlock);
+    }
+
+    /** @param catalog the catalog the changes go to (the session's transactional view of it) */
+    public CatalogCommands(SessionEnvironment env, SharedCatalog catalog, String sql, Consumer<PgException> notices,
+                           FormatSettings format, Instant now, boolean inTransactionBlock) {
         this.env = env;
-        this.catalog = env.catalog();
+        this.catalog = catalog;
         this.sql = sql;
         this.notices = notices;
         this.format = format;

@@ -100,6 +100,14 @@ public final class Session implements SqlSession {
      * (54000) is thrown with the state already back to DEFAULT, as xact.c ends even an explicit
      * block whose COMMIT failed.
      */
+    /** This session's transactional view of the shared catalog (made on first use). */
+    private TransactionalCatalog catalog;
+
+    private TransactionalCatalog catalog() {
+        if (catalog == null) catalog = new TransactionalCatalog(env.catalog());
+        return catalog;
+    }
+
     private void commit() {
         try {
             async.preCommit();
@@ -111,6 +119,7 @@ public final class Session implements SqlSession {
         closePortals();
         gucs().commitTransaction();
         state = TransactionState.DEFAULT;
+        if (catalog != null) catalog.atCommit();
         async.atCommit();
         refreshFormat();
     }
@@ -118,6 +127,7 @@ public final class Session implements SqlSession {
     private void abortTransaction() {
         closePortals();
         gucs().abortTransaction();
+        if (catalog != null) catalog.atAbort();
         async.atAbort();
         refreshFormat();
     }
@@ -383,7 +393,7 @@ public final class Session implements SqlSession {
                 return false;
             }
             case Ast.CatalogStmt c -> {
-                String tag = new CatalogCommands(env, sql, sink::notice, format,
+                String tag = new CatalogCommands(env, catalog(), sql, sink::notice, format,
                         transactionStart == null ? Instant.now() : transactionStart, inTransactionBlock()).execute(c);
                 sink.commandComplete(tag);
                 return false;
@@ -853,6 +863,7 @@ public final class Session implements SqlSession {
             LOG.warn("could not stop listening at session end", e);
         }
         if (state != TransactionState.DEFAULT) {
+            if (catalog != null) catalog.atAbort(); // a session that ends in a transaction aborts it
             try {
                 gucs().abortTransaction();
             } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package org.pgkernel.sql.internal.session;
 
+import java.util.Optional;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -340,5 +342,34 @@ class CatalogCommandsTest {
         assertEquals(lines("n", "C CREATE ROLE", "n", "C CREATE DATABASE"), sink.lines);
         assertEquals(role("ext").oid(), catalog.database("extdb").orElseThrow().ownerOid());
         assertEquals('I', session.transactionStatus());
+    }
+
+    @Test
+    void an_aborted_transaction_takes_its_role_changes_back() {
+        q("CREATE ROLE keeper LOGIN");
+        q("CREATE ROLE grp");
+        q("BEGIN; CREATE ROLE r_tx; ALTER ROLE keeper NOLOGIN; GRANT grp TO keeper; DROP ROLE grp; ROLLBACK");
+        assertEquals(Optional.empty(), catalog.role("r_tx"));
+        assertTrue(role("keeper").login(), "ALTER undone");
+        assertTrue(catalog.role("grp").isPresent(), "DROP undone");
+        assertFalse(catalog.isMemberOf("keeper", "grp"), "GRANT undone");
+
+        // an error later in the same query string aborts its implicit transaction too
+        q("CREATE ROLE r_implicit; SELECT 1/0");
+        assertEquals(Optional.empty(), catalog.role("r_implicit"));
+
+        // an error inside a block, then ROLLBACK
+        q("BEGIN; GRANT grp TO keeper; SELECT 1/0");
+        q("ROLLBACK");
+        assertFalse(catalog.isMemberOf("keeper", "grp"));
+
+        // committed changes stay
+        q("BEGIN; CREATE ROLE r_kept; GRANT grp TO keeper; COMMIT");
+        assertTrue(catalog.role("r_kept").isPresent());
+        assertTrue(catalog.isMemberOf("keeper", "grp"));
+
+        // REVOKE undone restores the membership
+        q("BEGIN; REVOKE grp FROM keeper; ROLLBACK");
+        assertTrue(catalog.isMemberOf("keeper", "grp"));
     }
 }
