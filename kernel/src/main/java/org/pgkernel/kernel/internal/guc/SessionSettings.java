@@ -104,7 +104,7 @@ public final class SessionSettings implements GucSession {
         } catch (PgException e) {
             throw e.withSeverity(ErrorSeverity.FATAL);
         }
-        reportedValues();
+        // the backend asks for reportedValues() once, for the startup ParameterStatus messages
     }
 
     private static Slot ownSlot(Object value) {
