@@ -34,6 +34,26 @@ public interface AuthenticationMethod {
         /** Waits for the client's next 'p' message and returns its body; FATAL 08P01 on anything else. */
         byte[] receiveResponse();
 
+        /**
+         * recv_password_packet(): waits for a PasswordMessage whose body is one NUL-terminated
+         * string and returns it. FATAL 08P01 "invalid password packet size" for any other
+         * shape, FATAL 28P01 "empty password returned by client" for an empty one.
+         */
+        default String receivePassword() {
+            byte[] body = receiveResponse();
+            int nul = 0;
+            while (nul < body.length && body[nul] != 0) nul++;
+            if (nul != body.length - 1) {
+                throw org.pgkernel.kernel.api.PgException.fatal(org.pgkernel.kernel.api.SqlState.PROTOCOL_VIOLATION,
+                        "invalid password packet size");
+            }
+            if (nul == 0) {
+                throw org.pgkernel.kernel.api.PgException.fatal(org.pgkernel.kernel.api.SqlState.INVALID_PASSWORD,
+                        "empty password returned by client");
+            }
+            return new String(body, 0, nul, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
         boolean isSsl();
 
         /** The DER bytes of the server certificate (tls-server-end-point), null without TLS. */

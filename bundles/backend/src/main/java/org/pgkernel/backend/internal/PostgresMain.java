@@ -2,13 +2,11 @@ package org.pgkernel.backend.internal;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.pgkernel.catalog.api.Database;
 import org.pgkernel.catalog.api.Role;
@@ -615,13 +613,7 @@ final class PostgresMain {
     }
 
     private void applyClientEncoding() {
-        String enc = settings.show("client_encoding");
-        Charset cs = switch (enc.toUpperCase(Locale.ROOT)) {
-            case "LATIN1" -> StandardCharsets.ISO_8859_1;
-            case "SQL_ASCII", "UTF8" -> StandardCharsets.UTF_8;
-            default -> StandardCharsets.UTF_8;
-        };
-        conn.setClientEncoding(cs);
+        conn.setClientEncoding(org.pgkernel.kernel.api.Encodings.charset(settings.show("client_encoding")));
     }
 
     private void sendError(PgException e) {

@@ -198,43 +198,9 @@ final class CheckHooks {
 
     // ---- client_encoding ----------------------------------------------------------------
 
-    /** PostgreSQL's encoding names (pg_enc2name_tbl) and their aliases (pg_encname_tbl), keyed by the cleaned alias. */
-    private static final Map<String, String> ENCODINGS = new HashMap<>();
-
-    static {
-        String[] names = {"SQL_ASCII", "EUC_JP", "EUC_CN", "EUC_KR", "EUC_TW", "EUC_JIS_2004", "UTF8", "MULE_INTERNAL",
-            "LATIN1", "LATIN2", "LATIN3", "LATIN4", "LATIN5", "LATIN6", "LATIN7", "LATIN8", "LATIN9", "LATIN10",
-            "WIN1256", "WIN1258", "WIN866", "WIN874", "KOI8R", "WIN1251", "WIN1252", "ISO_8859_5", "ISO_8859_6",
-            "ISO_8859_7", "ISO_8859_8", "WIN1250", "WIN1253", "WIN1254", "WIN1255", "WIN1257", "KOI8U", "SJIS",
-            "BIG5", "GBK", "UHC", "GB18030", "JOHAB", "SHIFT_JIS_2004"};
-        for (String n : names) ENCODINGS.put(clean(n), n);
-        String[][] aliases = {
-            {"abc", "WIN1258"}, {"alt", "WIN866"}, {"iso88591", "LATIN1"}, {"iso885910", "LATIN6"},
-            {"iso885913", "LATIN7"}, {"iso885914", "LATIN8"}, {"iso885915", "LATIN9"}, {"iso885916", "LATIN10"},
-            {"iso88592", "LATIN2"}, {"iso88593", "LATIN3"}, {"iso88594", "LATIN4"}, {"iso88599", "LATIN5"},
-            {"koi8", "KOI8R"}, {"mskanji", "SJIS"}, {"shiftjis", "SJIS"}, {"tcvn", "WIN1258"}, {"tcvn5712", "WIN1258"},
-            {"unicode", "UTF8"}, {"vscii", "WIN1258"}, {"win", "WIN1251"}, {"win932", "SJIS"}, {"win936", "GBK"},
-            {"win949", "UHC"}, {"win950", "BIG5"}, {"windows1250", "WIN1250"}, {"windows1251", "WIN1251"},
-            {"windows1252", "WIN1252"}, {"windows1253", "WIN1253"}, {"windows1254", "WIN1254"},
-            {"windows1255", "WIN1255"}, {"windows1256", "WIN1256"}, {"windows1257", "WIN1257"},
-            {"windows1258", "WIN1258"}, {"windows866", "WIN866"}, {"windows874", "WIN874"}, {"windows932", "SJIS"},
-            {"windows936", "GBK"}, {"windows949", "UHC"}, {"windows950", "BIG5"}};
-        for (String[] a : aliases) ENCODINGS.put(a[0], a[1]);
-    }
-
-    /** cf. clean_encoding_name(): lower case, only letters and digits. */
-    private static String clean(String name) {
-        StringBuilder sb = new StringBuilder(name.length());
-        for (char c : name.toCharArray()) {
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) sb.append(c);
-            else if (c >= 'A' && c <= 'Z') sb.append((char) (c + 32));
-        }
-        return sb.toString();
-    }
-
     /** The canonical name of an encoding ("utf-8" is "UTF8"), or null when unknown. */
     static String encodingName(String value) {
-        return ENCODINGS.get(clean(value));
+        return org.pgkernel.kernel.api.Encodings.canonical(value);
     }
 
     private static String clientEncoding(String name, String value) {

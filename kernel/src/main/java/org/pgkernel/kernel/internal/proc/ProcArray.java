@@ -147,51 +147,64 @@ public final class ProcArray {
         proc.slot = -1;
     }
 
-    /** A consistent copy of every occupied slot. */
-    public List<Activity> read() {
-        List<Activity> rows = new ArrayList<>();
-        BackendType[] types = BackendType.values();
+    /** Copies one occupied slot (given its base offset and pid); null leaves the slot out. */
+    private interface SlotCopy<T> {
+        T copy(long base, int pid);
+    }
+
+    /**
+     * A consistent copy of every occupied slot, as pgstat_read_current_status() takes it: a
+     * slot is copied again until its changecount was even and unchanged around the copy. A
+     * writer holds the slot odd only for a few stores, so the reader yields now and then and
+     * never gives up.
+     */
+    private <T> List<T> readConsistent(SlotCopy<T> copy) {
+        List<T> rows = new ArrayList<>();
         for (int i = 0; i < totalSlots; i++) {
             long base = (long) i * slotSize;
             if ((int) INT.getVolatile(mem, base + OFF_PID) == 0) continue;
             for (int attempt = 1; ; attempt++) {
-                // as pgstat_read_current_status(): retry until a copy is consistent; a writer
-                // holds the slot odd only for a few stores, so yield now and then, never give up
                 if (attempt % 64 == 0) Thread.yield();
                 int before = (int) INT.getVolatile(mem, base + OFF_CHANGE);
                 if ((before & 1) != 0) { Thread.onSpinWait(); continue; }
                 int pid = mem.get(ValueLayout.JAVA_INT, base + OFF_PID);
                 if (pid == 0) break;
-                BackendType type = types[mem.get(ValueLayout.JAVA_INT, base + OFF_TYPE)];
-                int stateIdx = mem.get(ValueLayout.JAVA_INT, base + OFF_STATE);
-                int port = mem.get(ValueLayout.JAVA_INT, base + OFF_PORT);
-                int datid = mem.get(ValueLayout.JAVA_INT, base + OFF_DATID);
-                int usesysid = mem.get(ValueLayout.JAVA_INT, base + OFF_USESYSID);
-                Instant bstart = instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_BSTART));
-                Instant xstart = instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_XSTART));
-                Instant qstart = instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_QSTART));
-                Instant schange = instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_SCHANGE));
-                String datname = str(base + offDatname);
-                String usename = str(base + offUsename);
-                String app = str(base + offAppname);
-                String addr = str(base + offAddr);
-                String wtype = str(base + offWaitType);
-                String wait = str(base + offWait);
-                String query = str(base + offQuery);
-                int after = (int) INT.getVolatile(mem, base + OFF_CHANGE);
-                if (after != before) continue;
-                boolean client = type == BackendType.CLIENT_BACKEND;
-                String state = client ? (stateIdx == 7 ? null : STATES[stateIdx]) : null;
-                rows.add(new Activity(datid, datid == 0 ? null : datname, pid, null, usesysid,
-                        usesysid == 0 ? null : usename, client ? app : "", client && !addr.isEmpty() ? addr : null,
-                        null, client && port != 0 ? Integer.valueOf(port) : null,
-                        bstart, xstart, qstart, schange,
-                        wtype.isEmpty() ? null : wtype, wait.isEmpty() ? null : wait, state, null, null, null,
-                        client ? query : "", type.displayName()));
+                T row = copy.copy(base, pid);
+                if ((int) INT.getVolatile(mem, base + OFF_CHANGE) != before) continue;
+                if (row != null) rows.add(row);
                 break;
             }
         }
         return rows;
+    }
+
+    /** pg_stat_activity: a consistent copy of every occupied slot. */
+    public List<Activity> read() {
+        BackendType[] types = BackendType.values();
+        return readConsistent((base, pid) -> {
+            BackendType type = types[mem.get(ValueLayout.JAVA_INT, base + OFF_TYPE)];
+            int stateIdx = mem.get(ValueLayout.JAVA_INT, base + OFF_STATE);
+            int port = mem.get(ValueLayout.JAVA_INT, base + OFF_PORT);
+            int datid = mem.get(ValueLayout.JAVA_INT, base + OFF_DATID);
+            int usesysid = mem.get(ValueLayout.JAVA_INT, base + OFF_USESYSID);
+            String datname = str(base + offDatname);
+            String usename = str(base + offUsename);
+            String app = str(base + offAppname);
+            String addr = str(base + offAddr);
+            String wtype = str(base + offWaitType);
+            String wait = str(base + offWait);
+            boolean client = type == BackendType.CLIENT_BACKEND;
+            String state = client ? (stateIdx == 7 ? null : STATES[stateIdx]) : null;
+            return new Activity(datid, datid == 0 ? null : datname, pid, null, usesysid,
+                    usesysid == 0 ? null : usename, client ? app : "", client && !addr.isEmpty() ? addr : null,
+                    null, client && port != 0 ? Integer.valueOf(port) : null,
+                    instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_BSTART)),
+                    instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_XSTART)),
+                    instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_QSTART)),
+                    instant(mem.get(ValueLayout.JAVA_LONG, base + OFF_SCHANGE)),
+                    wtype.isEmpty() ? null : wtype, wait.isEmpty() ? null : wait, state, null, null, null,
+                    client ? str(base + offQuery) : "", type.displayName());
+        });
     }
 
     /**
@@ -199,38 +212,16 @@ public final class ProcArray {
      * reported its session (pg_stat_ssl's {@code client_port IS NOT NULL}).
      */
     public List<SslStatus> readSsl() {
-        List<SslStatus> rows = new ArrayList<>();
         int clientBackend = BackendType.CLIENT_BACKEND.ordinal();
-        for (int i = 0; i < totalSlots; i++) {
-            long base = (long) i * slotSize;
-            if ((int) INT.getVolatile(mem, base + OFF_PID) == 0) continue;
-            for (int attempt = 1; ; attempt++) {
-                if (attempt % 64 == 0) Thread.yield();
-                int before = (int) INT.getVolatile(mem, base + OFF_CHANGE);
-                if ((before & 1) != 0) { Thread.onSpinWait(); continue; }
-                int pid = mem.get(ValueLayout.JAVA_INT, base + OFF_PID);
-                if (pid == 0) break;
-                boolean client = mem.get(ValueLayout.JAVA_INT, base + OFF_TYPE) == clientBackend;
-                int port = mem.get(ValueLayout.JAVA_INT, base + OFF_PORT);
-                boolean ssl = mem.get(ValueLayout.JAVA_INT, base + OFF_SSL) != 0;
-                int bits = mem.get(ValueLayout.JAVA_INT, base + OFF_SSLBITS);
-                String version = str(base + offSslVersion);
-                String cipher = str(base + offSslCipher);
-                String clientDn = str(base + offSslClientDn);
-                String serial = str(base + offSslClientSerial);
-                String issuer = str(base + offSslIssuerDn);
-                int after = (int) INT.getVolatile(mem, base + OFF_CHANGE);
-                if (after != before) continue;
-                if (client && port != 0) {
-                    rows.add(ssl
-                            ? new SslStatus(pid, true, version, cipher, bits, nullIfEmpty(clientDn), nullIfEmpty(serial),
-                                    nullIfEmpty(issuer))
-                            : new SslStatus(pid, false, null, null, null, null, null, null));
-                }
-                break;
-            }
-        }
-        return rows;
+        return readConsistent((base, pid) -> {
+            boolean client = mem.get(ValueLayout.JAVA_INT, base + OFF_TYPE) == clientBackend;
+            int port = mem.get(ValueLayout.JAVA_INT, base + OFF_PORT);
+            if (!client || port == 0) return null;
+            if (mem.get(ValueLayout.JAVA_INT, base + OFF_SSL) == 0) return new SslStatus(pid, false, null, null, null, null, null, null);
+            return new SslStatus(pid, true, str(base + offSslVersion), str(base + offSslCipher),
+                    mem.get(ValueLayout.JAVA_INT, base + OFF_SSLBITS), nullIfEmpty(str(base + offSslClientDn)),
+                    nullIfEmpty(str(base + offSslClientSerial)), nullIfEmpty(str(base + offSslIssuerDn)));
+        });
     }
 
     private static String nullIfEmpty(String s) { return s.isEmpty() ? null : s; }

@@ -71,7 +71,7 @@ public final class Md5Method implements AuthenticationMethod {
         byte[] salt = new byte[4];
         RANDOM.nextBytes(salt);
         exchange.sendRequest(AUTH_REQ_MD5, salt);
-        String response = cstring(exchange.receiveResponse());
+        String response = exchange.receivePassword();
         if (stored == null || type != Passwords.Type.MD5
                 || !MessageDigest.isEqual(expected(stored, salt), response.getBytes(StandardCharsets.US_ASCII))) {
             throw StoredPasswords.failed(user);
@@ -84,19 +84,5 @@ public final class Md5Method implements AuthenticationMethod {
         md.update(stored.substring(3).getBytes(StandardCharsets.US_ASCII));
         md.update(salt);
         return ("md5" + HexFormat.of().formatHex(md.digest())).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** The password message's body: one NUL-terminated string and nothing after it. */
-    static String cstring(byte[] body) {
-        int nul = 0;
-        while (nul < body.length && body[nul] != 0) nul++;
-        if (nul != body.length - 1) {
-            throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid password packet size");
-        }
-        if (nul == 0) {
-            // recv_password_packet(): refused before any check
-            throw PgException.fatal(SqlState.INVALID_PASSWORD, "empty password returned by client");
-        }
-        return new String(body, 0, nul, StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,5 @@
 package org.pgkernel.auth.password.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -9,8 +8,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.pgkernel.catalog.api.Passwords;
 import org.pgkernel.catalog.api.SharedCatalog;
 import org.pgkernel.catalog.api.StoredPasswords;
-import org.pgkernel.kernel.api.PgException;
-import org.pgkernel.kernel.api.SqlState;
 import org.pgkernel.kernel.spi.AuthenticationMethod;
 
 /**
@@ -39,24 +36,10 @@ public final class PasswordMethod implements AuthenticationMethod {
     public void authenticate(AuthExchange exchange, Map<String, String> hbaOptions) {
         String user = exchange.userName();
         exchange.sendRequest(AUTH_REQ_PASSWORD, new byte[0]);
-        String password = cstring(exchange.receiveResponse());
+        String password = exchange.receivePassword();
         String stored = StoredPasswords.usableVerifier(catalog, user, Instant.now());
         if (stored == null || !Passwords.verifyPlain(user, stored, password)) {
             throw StoredPasswords.failed(user);
         }
-    }
-
-    /** recv_password_packet(): the body is one NUL-terminated string and nothing after it. */
-    static String cstring(byte[] body) {
-        int nul = 0;
-        while (nul < body.length && body[nul] != 0) nul++;
-        if (nul != body.length - 1) {
-            throw PgException.fatal(SqlState.PROTOCOL_VIOLATION, "invalid password packet size");
-        }
-        if (nul == 0) {
-            // recv_password_packet(): refused before any check
-            throw PgException.fatal(SqlState.INVALID_PASSWORD, "empty password returned by client");
-        }
-        return new String(body, 0, nul, StandardCharsets.UTF_8);
     }
 }

@@ -27,7 +27,7 @@ import org.pgkernel.sql.internal.parse.Ast;
 import org.pgkernel.sql.internal.parse.Ast.DefElem;
 import org.pgkernel.sql.internal.parse.Ast.RoleSpec;
 import org.pgkernel.sql.internal.types.DateTimes;
-import org.pgkernel.sql.internal.types.Encodings;
+import org.pgkernel.kernel.api.Encodings;
 import org.pgkernel.sql.internal.types.FormatSettings;
 
 /**

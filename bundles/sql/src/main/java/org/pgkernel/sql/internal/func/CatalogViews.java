@@ -13,7 +13,7 @@ import org.pgkernel.kernel.api.SqlState;
 import org.pgkernel.sql.internal.exec.ExecContext;
 import org.pgkernel.sql.internal.exec.PlanNode.Column;
 import org.pgkernel.sql.internal.func.SystemViews.View;
-import org.pgkernel.sql.internal.types.Encodings;
+import org.pgkernel.kernel.api.Encodings;
 import org.pgkernel.sql.internal.types.PgType;
 
 /**

@@ -112,8 +112,8 @@ public final class Functions {
         b.add("pg_get_userbyid", PgType.NAME, S, (a, c) -> c.env().catalog().role((int) (long) (Long) a[0])
                 .map(org.pgkernel.catalog.api.Role::name)
                 .orElse("unknown (OID=" + a[0] + ")"), PgType.OID);
-        b.add("pg_encoding_to_char", PgType.NAME, I, (a, c) -> org.pgkernel.sql.internal.types.Encodings.name((Integer) a[0]), I4);
-        b.add("pg_char_to_encoding", I4, S, (a, c) -> org.pgkernel.sql.internal.types.Encodings.number((String) a[0]), PgType.NAME);
+        b.add("pg_encoding_to_char", PgType.NAME, I, (a, c) -> org.pgkernel.kernel.api.Encodings.name((Integer) a[0]), I4);
+        b.add("pg_char_to_encoding", I4, S, (a, c) -> org.pgkernel.kernel.api.Encodings.number((String) a[0]), PgType.NAME);
         b.add("current_schema", PgType.NAME, S, (a, c) -> "public");
         b.add("inet_server_port", I4, S, (a, c) -> c.env().serverPort());
         b.add("inet_server_addr", PgType.INET, S, (a, c) -> c.env().serverAddress());
